@@ -1,0 +1,79 @@
+"""
+### news_crawl
+
+Hourly, and whenever feeds add links: for each source, one `scrapy crawl news_sitemap`
+process discovers links from its news sitemaps, then one `scrapy crawl article` process
+fetches its pending links politely (robots.txt, per-host delay, size and time limits) and
+stores the raw pages. Each crawl is its own OS process (Twisted's reactor cannot restart).
+Mapped per source: one failed source fails and retries alone. Fetch tasks emit events on
+`newsmon://store/raw_pages`, which triggers `news_process`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+
+from newsmon.dag_common import DEFAULT_ARGS, LINKS, RAW_PAGES, START_DATE, jsonable, log_table
+
+
+@dag(
+    dag_id="news_crawl",
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("5 * * * *", timezone="UTC"), assets=LINKS),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["newsmon", "discovery", "fetch", "scrapy"],
+    doc_md=__doc__,
+)
+def news_crawl() -> None:
+    @task
+    def sitemap_sources() -> list[str]:
+        from newsmon.pipeline import list_sources
+
+        return list_sources("news_sitemaps")
+
+    @task(outlets=[LINKS], map_index_template="{{ source_label }}")
+    def discover(source_id: str, **context: Any) -> dict[str, Any]:
+        from newsmon.pipeline import crawl_source
+
+        context["source_label"] = source_id
+        counts = jsonable(crawl_source(source_id, "news_sitemap"))
+        context["outlet_events"][LINKS].extra = counts
+        return counts
+
+    @task(trigger_rule="all_done")
+    def fetch_sources() -> list[str]:
+        from newsmon.pipeline import list_sources
+
+        return list_sources("all")
+
+    @task(outlets=[RAW_PAGES], map_index_template="{{ source_label }}")
+    def fetch(source_id: str, **context: Any) -> dict[str, Any]:
+        from newsmon.pipeline import crawl_source
+
+        context["source_label"] = source_id
+        counts = jsonable(crawl_source(source_id, "article"))
+        context["outlet_events"][RAW_PAGES].extra = counts
+        return counts
+
+    @task(trigger_rule="all_done")
+    def report(results: list[dict[str, Any]]) -> dict[str, Any]:
+        import logging
+
+        rows = [dict(r) for r in results if r]
+        logging.getLogger("newsmon").info(
+            "%s",
+            log_table("pages fetched", rows, ["source", "fetched", "pages/new", "downloader/request_count", "exit_code"]),
+        )
+        return {"sources": len(rows), "fetched": sum(int(r.get("fetched", 0)) for r in rows)}
+
+    discovered = discover.expand(source_id=sitemap_sources())
+    to_fetch = fetch_sources()
+    discovered >> to_fetch
+    report(fetch.expand(source_id=to_fetch))
+
+
+news_crawl()

@@ -1,0 +1,38 @@
+"""What the DAG files share: assets, default arguments, start date. Cheap to import."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import Asset
+
+# Hand-over points between DAGs. Events carry counts only; the rows are in the store.
+LINKS = Asset("newsmon://store/links", group="newsmon")
+RAW_PAGES = Asset("newsmon://store/raw_pages", group="newsmon")
+ARTICLES = Asset("newsmon://store/articles", group="newsmon")
+
+START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "newsmon",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=20),
+}
+
+
+def jsonable(counts: dict[str, Any]) -> dict[str, Any]:
+    """Asset event extras must be JSON; keep them small (counts, not payloads)."""
+    import json
+
+    return dict(json.loads(json.dumps(counts, default=str)))
+
+
+def log_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """A plain-text table for the task log, so operators read a run at a glance."""
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) if rows else len(c) for c in columns}
+    lines = [title, "  ".join(c.ljust(widths[c]) for c in columns)]
+    lines += ["  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns) for r in rows]
+    return "\n".join(lines)

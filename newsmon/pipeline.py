@@ -1,0 +1,308 @@
+"""The units of work the DAG tasks and ``newsmon run --once`` call. Each is idempotent.
+
+Every function builds what it needs from the environment when called (never at import),
+works on rows in the store, and returns small JSON-able counts for XCom and Asset events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from newsmon.config import SourceConfig, SourcesFile, TopicProfile, load_sources, load_topic
+from newsmon.settings import REPO_ROOT, Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+PROCESS_BATCH_SIZE = 50
+CRAWL_TIMEOUT_SECONDS = 45 * 60
+
+
+class SourceFailed(RuntimeError):
+    """Every fetch of a source failed in this run; the outcome is recorded in the store."""
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sources: SourcesFile
+    factory: Any
+    engine: Any
+
+    def selected(self) -> list[SourceConfig]:
+        return self.sources.select(self.settings.source_groups)
+
+
+@contextmanager
+def context(migrate: bool = False) -> Iterator[Context]:
+    from store.db import create_engine_from_url, make_session_factory
+    from store.db import migrate as run_migrations
+
+    settings = get_settings()
+    sources = load_sources(settings.sources_file)
+    if migrate:
+        run_migrations(settings.database_url)
+    engine = create_engine_from_url(settings.database_url)
+    try:
+        yield Context(settings, sources, make_session_factory(engine), engine)
+    finally:
+        engine.dispose()
+
+
+def topic() -> TopicProfile:
+    return load_topic(get_settings().topic_file)
+
+
+# -- discovery: feeds ------------------------------------------------------------------------
+
+
+def list_sources(kind: str) -> list[str]:
+    """Ids of the enabled sources of the configured groups that have ``kind`` entry points
+    (``feeds`` or ``news_sitemaps``); also registers them in the store."""
+    from store import repo
+    from store.db import session_scope
+
+    with context() as ctx:
+        selected = ctx.selected()
+        with session_scope(ctx.factory) as session:
+            repo.sync_sources(session, ctx.sources.sources)
+    if kind == "feeds":
+        return [s.id for s in selected if s.feeds]
+    if kind == "news_sitemaps":
+        return [s.id for s in selected if s.news_sitemaps]
+    if kind == "all":
+        return [s.id for s in selected]
+    raise ValueError(f"unknown source kind {kind!r}")
+
+
+def poll_source(source_id: str, raise_on_failure: bool = True) -> dict[str, Any]:
+    """Poll every feed of one source. Raises :class:`SourceFailed` (after recording each
+    feed's status) when all of its feeds failed, so the operator sees the task fail."""
+    from readers.feeds import poll_feed
+    from store import repo
+    from store.db import session_scope
+
+    started = repo.utcnow()
+    with context() as ctx:
+        source = ctx.sources.get(source_id)
+        results = []
+        for feed in source.feeds:
+            with session_scope(ctx.factory) as session:
+                disabled = repo.feed_state(session, source.id, feed.url, feed.kind).disabled
+            if disabled:
+                continue
+            results.append(poll_feed(ctx.factory, source, feed, ctx.settings))
+        statuses = Counter(r.status for r in results)
+        counts = {
+            "source": source_id,
+            "feeds": len(results),
+            "items": sum(r.items for r in results),
+            "new_links": sum(r.new_links for r in results),
+            "statuses": dict(statuses),
+            "errors": {r.feed_url: r.error for r in results if r.failed},
+        }
+        all_failed = bool(results) and all(r.failed for r in results)
+        with session_scope(ctx.factory) as session:
+            repo.record_run(
+                session,
+                kind="feeds",
+                source_id=source_id,
+                started_at=started,
+                status="failed" if all_failed else ("partial" if any(r.failed for r in results) else "ok"),
+                counts=counts,
+                error="; ".join(f"{u}: {e}" for u, e in counts["errors"].items()) or None,
+            )
+    if all_failed and raise_on_failure:
+        raise SourceFailed(f"{source_id}: every feed failed: {counts['errors']}")
+    return counts
+
+
+# -- crawling: one scrapy process per crawl -----------------------------------------------------
+
+
+def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure: bool = True) -> dict[str, Any]:
+    """Run ``scrapy crawl <spider> -a source=<id>`` as its own OS process and return counts."""
+    from store import repo
+    from store.db import session_scope
+
+    started = repo.utcnow()
+    with tempfile.TemporaryDirectory(prefix="newsmon-crawl-") as tmp:
+        stats_file = os.path.join(tmp, "stats.json")
+        cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={source_id}", "-s", f"NEWSMON_STATS_FILE={stats_file}"]
+        if spider == "article":
+            cmd += ["-a", f"limit={limit}"]
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
+        t0 = time.monotonic()
+        proc = subprocess.run(cmd, env=env, cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=CRAWL_TIMEOUT_SECONDS, check=False)
+        elapsed = time.monotonic() - t0
+        for line in proc.stderr.splitlines()[-40:]:
+            log.info("[scrapy %s %s] %s", spider, source_id, line)
+        stats: dict[str, Any] = {}
+        if os.path.exists(stats_file):
+            with open(stats_file, encoding="utf-8") as fh:
+                stats = json.load(fh)
+    counts = {"source": source_id, "spider": spider, "exit_code": proc.returncode, "seconds": round(elapsed, 2)}
+    counts.update(
+        {
+            k.removeprefix("newsmon/"): v
+            for k, v in stats.items()
+            if k.startswith("newsmon/") or k in ("downloader/request_count", "finish_reason", "item_scraped_count")
+        }
+    )
+    ok = proc.returncode == 0 and stats.get("finish_reason") == "finished"
+    with context() as ctx, session_scope(ctx.factory) as session:
+        repo.record_run(
+            session,
+            kind=f"crawl:{spider}",
+            source_id=source_id,
+            started_at=started,
+            status="ok" if ok else "failed",
+            counts=counts,
+            error=None if ok else proc.stderr[-2000:],
+        )
+    if not ok and raise_on_failure:
+        raise SourceFailed(f"{source_id}: scrapy {spider} exited {proc.returncode}: {proc.stderr[-1000:]}")
+    return counts
+
+
+# -- processing -------------------------------------------------------------------------------
+
+
+def plan_process_batches(batch_size: int = PROCESS_BATCH_SIZE, limit: int = 5000) -> list[list[int]]:
+    from store import repo
+    from store.db import session_scope
+
+    with context() as ctx, session_scope(ctx.factory) as session:
+        ids = repo.pending_raw_page_ids(session, limit)
+    return [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
+
+
+def process_batch(raw_ids: list[int]) -> dict[str, Any]:
+    """Clean, score, deduplicate and store the given raw pages (each in its own transaction)."""
+    from processors.extract import process_page
+    from processors.relevance import score_text
+    from processors.types import PageHints, Rejected
+    from processors.types import RawPage as RawPageValue
+    from store import repo
+    from store.db import session_scope
+    from store.models import Link, RawPage
+
+    profile = topic()
+    counts: Counter[str] = Counter()
+    with context() as ctx:
+        for raw_id in raw_ids:
+            with session_scope(ctx.factory) as session:
+                row = session.get(RawPage, raw_id)
+                if row is None or row.process_state != "pending":
+                    counts["skipped_already_processed"] += 1
+                    continue
+                link = session.get(Link, row.link_id)
+                src = ctx.sources.get(row.source_id) if _known(ctx.sources, row.source_id) else None
+                hints = PageHints(
+                    title=link.title if link else None,
+                    summary=link.summary if link else None,
+                    published_at=link.published_at if link else None,
+                    language=link.language if link else None,
+                    source_languages=tuple(src.languages) if src else (),
+                    timezone=src.timezone if src else "UTC",
+                )
+                page = RawPageValue(
+                    url=row.url,
+                    final_url=row.final_url,
+                    body=repo.raw_body(row),
+                    status=row.status_code,
+                    headers=dict(row.headers or {}),
+                    fetched_at=row.fetched_at,
+                    hints=hints,
+                )
+                try:
+                    result = process_page(page)
+                except Exception as exc:  # noqa: BLE001 - recorded per page, the batch goes on
+                    log.exception("processing raw page %s failed", raw_id)
+                    repo.mark_raw_page(session, raw_id, "error", "processor_error", f"{type(exc).__name__}: {exc}"[:500])
+                    counts["errors"] += 1
+                    continue
+                if isinstance(result, Rejected):
+                    repo.mark_raw_page(session, raw_id, "rejected", result.reason, result.detail)
+                    counts[f"rejected:{result.reason}"] += 1
+                    continue
+                rel = score_text(profile, result.title, result.text, result.description)
+                values = {
+                    "url": result.url,
+                    "canonical_url": result.canonical_url,
+                    "title": result.title,
+                    "text": result.text,
+                    "authors": list(result.authors),
+                    "published_at": result.published_at,
+                    "date_source": result.date_source,
+                    "language": result.language,
+                    "site_name": result.site_name,
+                    "description": result.description,
+                    "text_hash": result.text_hash,
+                    "word_count": result.word_count,
+                    "extractor": result.extractor,
+                    "relevance_score": rel.score,
+                    "relevant": rel.relevant,
+                    "tags": list(rel.tags),
+                    "relevance_evidence": rel.matches,
+                    "topic_version": rel.profile,
+                }
+                stored = repo.store_article(session, link_id=row.link_id, raw_page_id=raw_id, source_id=row.source_id, values=values)
+                repo.mark_raw_page(session, raw_id, "processed")
+                counts[f"articles:{stored.outcome}"] += 1
+                if stored.duplicate_kind and stored.outcome == "duplicate":
+                    counts[f"duplicates:{stored.duplicate_kind}"] += 1
+                if rel.relevant:
+                    counts["relevant"] += 1
+    return {"pages": len(raw_ids), **dict(sorted(counts.items()))}
+
+
+def _known(sources: SourcesFile, source_id: str) -> bool:
+    return any(s.id == source_id for s in sources.sources)
+
+
+# -- whole cycle -------------------------------------------------------------------------------
+
+
+def run_once() -> dict[str, Any]:
+    """One full cycle in-process: the same functions the DAG tasks call, in the same order.
+    A failing source is recorded and the others go on."""
+    report: dict[str, Any] = {"feeds": [], "sitemaps": [], "fetch": [], "process": []}
+    with context(migrate=True):
+        pass
+    for source_id in list_sources("feeds"):
+        try:
+            report["feeds"].append(poll_source(source_id, raise_on_failure=False))
+        except Exception as exc:  # noqa: BLE001 - one broken source never stops the others
+            log.exception("polling %s failed", source_id)
+            report["feeds"].append({"source": source_id, "error": str(exc)})
+    for source_id in list_sources("news_sitemaps"):
+        report["sitemaps"].append(crawl_source(source_id, "news_sitemap", raise_on_failure=False))
+    for source_id in list_sources("all"):
+        report["fetch"].append(crawl_source(source_id, "article", raise_on_failure=False))
+    for batch in plan_process_batches():
+        report["process"].append(process_batch(batch))
+    report["summary"] = summary()
+    return report
+
+
+def summary(source_ids: list[str] | None = None) -> dict[str, Any]:
+    from store import repo
+    from store.db import session_scope
+
+    with context() as ctx, session_scope(ctx.factory) as session:
+        ids = source_ids if source_ids is not None else [s.id for s in ctx.selected()]
+        result = repo.store_summary(session, ids)
+        result["sources"] = len(ids)
+        return result

@@ -1,0 +1,1 @@
+"""RSS/Atom/JSON Feed readers: conditional GET, feedparser, links into the store."""

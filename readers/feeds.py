@@ -1,0 +1,272 @@
+"""Parse feeds and poll them into the store.
+
+``parse_feed`` is pure (bytes in, items out). ``poll_feed`` does one conditional GET, skips
+unchanged bodies (some servers never answer 304, a few answer it wrongly), parses, and writes
+the discovered links. Re-polling an unchanged feed writes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from processors.dates import is_plausible, parse_datetime
+from processors.language import normalise_declared
+from processors.urls import canonicalize_url
+
+log = logging.getLogger(__name__)
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    title: str | None
+    link: str | None
+    summary: str | None
+    published_at: datetime | None
+    guid: str | None
+    language: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        from processors.types import iso_utc
+
+        return {
+            "title": self.title,
+            "link": self.link,
+            "summary": self.summary,
+            "published_at": iso_utc(self.published_at),
+            "guid": self.guid,
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    items: list[FeedItem]
+    title: str | None = None
+    language: str | None = None
+    bozo: str | None = None  # feedparser's reason when the document was ill-formed
+    version: str | None = None
+
+
+def html_to_text(value: str | None) -> str | None:
+    """Reduce feed HTML to plain text (we store text, never third-party markup)."""
+    if not value:
+        return None
+    if "<" not in value and "&" not in value:
+        text = value
+    else:
+        import lxml.html
+        from lxml import etree
+
+        try:
+            frag = lxml.html.fragment_fromstring(value, create_parent="div")
+            for bad in frag.xpath(".//script|.//style"):
+                bad.drop_tree()
+            text = frag.text_content()
+        except (etree.ParserError, ValueError):
+            text = re.sub(r"<[^>]+>", " ", value)
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        parsed_struct = entry.get(f"{key}_parsed")
+        value = parse_datetime(raw) if raw else None
+        if value is None and parsed_struct:
+            value = datetime(*parsed_struct[:6], tzinfo=UTC)
+        if value is not None and is_plausible(value):
+            return value
+    return None
+
+
+def parse_feed(body: bytes, base_url: str | None = None, content_type: str | None = None) -> ParsedFeed:
+    """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes. Never raises on bad input."""
+    stripped = body.lstrip()[:1]
+    if stripped in (b"{", b"["):
+        return _parse_json_feed(body, base_url)
+    import feedparser
+
+    headers = {}
+    if base_url:
+        headers["content-location"] = base_url
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True)
+    feed_lang = normalise_declared(parsed.feed.get("language"))
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            for candidate in entry.get("links", []):
+                if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+                    link = candidate["href"]
+                    break
+        if link and base_url:
+            from urllib.parse import urljoin
+
+            link = urljoin(base_url, link)
+        summary = entry.get("summary") or (entry.get("content") or [{}])[0].get("value")
+        items.append(
+            FeedItem(
+                title=html_to_text(entry.get("title")),
+                link=link.strip() if link else None,
+                summary=html_to_text(summary),
+                published_at=_entry_date(entry),
+                guid=entry.get("id") or link,
+                language=normalise_declared(entry.get("language")) or feed_lang,
+            )
+        )
+    bozo = None
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        bozo = f"{type(exc).__name__}: {exc}" if exc else "ill-formed feed"
+    return ParsedFeed(
+        items=items,
+        title=html_to_text(parsed.feed.get("title")),
+        language=feed_lang,
+        bozo=bozo,
+        version=parsed.get("version") or None,
+    )
+
+
+def _parse_json_feed(body: bytes, base_url: str | None) -> ParsedFeed:
+    import json
+    from urllib.parse import urljoin
+
+    try:
+        data = json.loads(body.decode("utf-8-sig", errors="replace"))
+    except ValueError as exc:
+        return ParsedFeed(items=[], bozo=f"JSONDecodeError: {exc}")
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        return ParsedFeed(items=[], bozo="not a JSON Feed: no items list")
+    lang = normalise_declared(data.get("language"))
+    items = []
+    for entry in data["items"]:
+        if not isinstance(entry, dict):
+            continue
+        link = entry.get("url") or entry.get("external_url")
+        if isinstance(link, str) and base_url:
+            link = urljoin(base_url, link)
+        published = parse_datetime(entry.get("date_published")) or parse_datetime(entry.get("date_modified"))
+        items.append(
+            FeedItem(
+                title=html_to_text(entry.get("title")) if isinstance(entry.get("title"), str) else None,
+                link=link if isinstance(link, str) else None,
+                summary=html_to_text(entry.get("summary") or entry.get("content_html") or entry.get("content_text")),
+                published_at=published if published and is_plausible(published) else None,
+                guid=str(entry.get("id")) if entry.get("id") is not None else None,
+                language=normalise_declared(entry.get("language")) or lang,
+            )
+        )
+    title = data.get("title")
+    return ParsedFeed(items=items, title=title if isinstance(title, str) else None, language=lang, version="json")
+
+
+@dataclass
+class PollResult:
+    source_id: str
+    feed_url: str
+    status: str
+    http_status: int | None = None
+    items: int = 0
+    new_links: int = 0
+    known_links: int = 0
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status not in ("ok", "not_modified", "unchanged")
+
+
+def poll_feed(session_factory: Any, source: Any, feed: Any, settings: Any) -> PollResult:
+    """Poll one configured feed of ``source`` and record the outcome in ``feed_state``."""
+    from readers.http import fetch
+    from store import repo
+    from store.db import session_scope
+
+    with session_scope(session_factory) as session:
+        state = repo.feed_state(session, source.id, feed.url, feed.kind)
+        etag, last_modified, old_hash = state.etag, state.last_modified, state.body_hash
+    conditional: dict[str, str] = {}
+    if etag:
+        conditional["If-None-Match"] = etag
+    if last_modified:
+        conditional["If-Modified-Since"] = last_modified
+    result = fetch(
+        feed.url,
+        user_agent=settings.user_agent,
+        headers={"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5", **conditional},
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_download_bytes,
+        allow_private=settings.allow_private_addresses,
+    )
+    poll = PollResult(source.id, feed.url, result.status, result.http_status, error=result.error)
+    links: list[Any] = []
+    new_hash = None
+    if result.status == "ok":
+        new_hash = hashlib.sha256(result.body).hexdigest()
+        if new_hash == old_hash:
+            poll.status = "unchanged"
+        else:
+            parsed = parse_feed(result.body, base_url=result.final_url, content_type=result.headers.get("content-type"))
+            poll.items = len(parsed.items)
+            if not parsed.items and parsed.bozo:
+                poll.status, poll.error = "parse_error", parsed.bozo[:500]
+            links = _links_from(parsed, feed)
+    now = repo.utcnow()
+    with session_scope(session_factory) as session:
+        if links:
+            poll.new_links, poll.known_links = repo.upsert_links(session, source.id, links)
+        state = repo.feed_state(session, source.id, feed.url, feed.kind)
+        state.polls += 1
+        state.last_polled_at = now
+        state.last_status = poll.status
+        state.last_http_status = result.http_status
+        state.last_error = poll.error
+        if poll.failed:
+            state.consecutive_failures += 1
+        else:
+            state.consecutive_failures = 0
+            state.last_success_at = now
+            if poll.status == "ok":
+                state.etag = result.headers.get("etag")
+                state.last_modified = result.headers.get("last-modified")
+                state.body_hash = new_hash
+                state.items_seen += poll.items
+            if poll.new_links:
+                state.last_new_item_at = now
+    log.info(
+        "feed %s (%s): %s, %d items, %d new links", feed.url, source.id, poll.status, poll.items, poll.new_links
+    )
+    return poll
+
+
+def _links_from(parsed: ParsedFeed, feed: Any) -> list[Any]:
+    from store.repo import DiscoveredLink
+
+    out = []
+    for item in parsed.items:
+        if not item.link or not item.link.startswith(("http://", "https://")):
+            continue
+        out.append(
+            DiscoveredLink(
+                url=canonicalize_url(item.link),
+                found_url=item.link,
+                discovered_via=feed.kind,
+                discovered_from=feed.url,
+                title=item.title,
+                summary=item.summary,
+                published_at=item.published_at,
+                language=item.language,
+            )
+        )
+    return out

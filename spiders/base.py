@@ -1,0 +1,28 @@
+"""Shared spider base: one spider run serves one configured source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+
+from newsmon.config import SourceConfig, load_sources
+from newsmon.settings import get_settings
+
+
+class SourceSpider(scrapy.Spider):
+    """Takes ``-a source=<id>``; applies that source's politeness settings."""
+
+    source: SourceConfig
+
+    def __init__(self, source: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError(f"{self.name}: pass the source id with -a source=<id>")
+        settings = get_settings()
+        self.source = load_sources(settings.sources_file).get(source)
+        self.download_delay = max(self.source.politeness.delay, 0.0)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
