@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task
 
 from newsmon.dag_common import DEFAULT_ARGS, LINKS, RAW_PAGES, START_DATE, jsonable, log_table
 
@@ -36,8 +36,10 @@ def news_crawl() -> None:
         return list_sources("news_sitemaps")
 
     @task(outlets=[LINKS], map_index_template="{{ source_label }}")
-    def discover(source_id: str, **context: Any) -> dict[str, Any]:
+    def discover(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import crawl_source
+
+        context: Any = get_current_context()
 
         context["source_label"] = source_id
         counts = jsonable(crawl_source(source_id, "news_sitemap"))
@@ -51,8 +53,10 @@ def news_crawl() -> None:
         return list_sources("all")
 
     @task(outlets=[RAW_PAGES], map_index_template="{{ source_label }}")
-    def fetch(source_id: str, **context: Any) -> dict[str, Any]:
+    def fetch(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import crawl_source
+
+        context: Any = get_current_context()
 
         context["source_label"] = source_id
         counts = jsonable(crawl_source(source_id, "article"))
@@ -63,10 +67,13 @@ def news_crawl() -> None:
     def report(results: list[dict[str, Any]]) -> dict[str, Any]:
         import logging
 
-        rows = [dict(r) for r in results if r]
+        # Index the lazy XCom sequence: iterating it probes one offset past the end.
+        rows = [dict(results[i]) for i in range(len(results)) if results[i]]
         logging.getLogger("newsmon").info(
             "%s",
-            log_table("pages fetched", rows, ["source", "fetched", "pages/new", "downloader/request_count", "exit_code"]),
+            log_table(
+                "pages fetched", rows, ["source", "fetched", "pages/new", "downloader/request_count", "exit_code"]
+            ),
         )
         return {"sources": len(rows), "fetched": sum(int(r.get("fetched", 0)) for r in rows)}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import dag, task
+from airflow.sdk import dag, get_current_context, task
 
 from newsmon.dag_common import DEFAULT_ARGS, LINKS, START_DATE, jsonable, log_table
 
@@ -34,8 +34,10 @@ def news_feeds() -> None:
         return list_sources("feeds")
 
     @task(outlets=[LINKS], map_index_template="{{ source_label }}")
-    def poll(source_id: str, **context: Any) -> dict[str, Any]:
+    def poll(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import poll_source
+
+        context: Any = get_current_context()
 
         context["source_label"] = source_id
         counts = jsonable(poll_source(source_id))
@@ -46,7 +48,8 @@ def news_feeds() -> None:
     def report(results: list[dict[str, Any]]) -> dict[str, Any]:
         import logging
 
-        rows = [dict(r) for r in results if r]
+        # Index the lazy XCom sequence: iterating it probes one offset past the end.
+        rows = [dict(results[i]) for i in range(len(results)) if results[i]]
         logging.getLogger("newsmon").info(
             "%s", log_table("feeds polled", rows, ["source", "feeds", "items", "new_links", "statuses"])
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import dag, task
+from airflow.sdk import dag, get_current_context, task
 
 from newsmon.dag_common import ARTICLES, DEFAULT_ARGS, RAW_PAGES, START_DATE, jsonable
 
@@ -36,8 +36,10 @@ def news_process() -> None:
         return plan_process_batches()
 
     @task(outlets=[ARTICLES], map_index_template="{{ batch_label }}")
-    def process(raw_ids: list[int], **context: Any) -> dict[str, Any]:
+    def process(raw_ids: list[int]) -> dict[str, Any]:
         from newsmon.pipeline import process_batch
+
+        context: Any = get_current_context()
 
         context["batch_label"] = f"pages {raw_ids[0]}-{raw_ids[-1]}" if raw_ids else "empty"
         counts = jsonable(process_batch(raw_ids))
@@ -50,7 +52,8 @@ def news_process() -> None:
         from collections import Counter
 
         total: Counter[str] = Counter()
-        for r in results:
+        for i in range(len(results)):
+            r = results[i]
             if r:
                 total.update({k: int(v) for k, v in r.items() if isinstance(v, int)})
         logging.getLogger("newsmon").info("processed: %s", dict(total))

@@ -31,7 +31,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
             _out({"file": name, "url": url, "error": f"{type(exc).__name__}: {exc}"})
             continue
         if isinstance(result, Rejected):
-            _out({"file": name, "url": url, "error": f"rejected: {result.reason}", "rejected": result.reason, "detail": result.detail})
+            _out(
+                {
+                    "file": name,
+                    "url": url,
+                    "error": f"rejected: {result.reason}",
+                    "rejected": result.reason,
+                    "detail": result.detail,
+                }
+            )
             continue
         data = result.to_json()
         data["published_at"] = iso_utc(result.published_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,8 @@ START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "newsmon",
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    # The demo and the tests shorten the delay (an environment read, no I/O at parse time).
+    "retry_delay": timedelta(seconds=float(os.environ.get("NEWSMON_RETRY_DELAY_SECONDS", "120"))),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=20),
 }

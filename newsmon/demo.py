@@ -34,6 +34,7 @@ def prepare_environment(data_dir: Path, base: str) -> dict[str, str]:
         "NEWSMON_REPLAY_BASE": base,
         "NEWSMON_HOST_DELAY": "0",
         "NEWSMON_SCRAPY_LOG_LEVEL": "WARNING",
+        "NEWSMON_RETRY_DELAY_SECONDS": "1",
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -57,7 +58,7 @@ def run_dags(dag_ids: tuple[str, ...] = DAG_ORDER) -> dict[str, str]:
     """Run each DAG once with ``dag.test()`` in this process; returns the run states."""
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(REPO_ROOT / "dags"), include_examples=False)
+    bag = DagBag(dag_folder=str(REPO_ROOT / "dags"))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     states: dict[str, str] = {}
@@ -81,11 +82,13 @@ def format_summary(summary: dict[str, Any], states: dict[str, str]) -> str:
     lines.append(f"links discovered:    {sum(links.values())}  ({links})")
     lines.append(f"  not fetched:       {summary['links_not_fetched_by_reason']}")
     lines.append(f"pages fetched:       {summary['pages_fetched']}")
+    lines.append(f"articles stored:     {summary['articles']}  (relevant to the story: {summary['articles_relevant']})")
     lines.append(
-        f"articles stored:     {summary['articles']}  (relevant to the story: {summary['articles_relevant']})"
+        f"duplicates:          {sum(summary['duplicates_by_kind'].values())}  ({summary['duplicates_by_kind']})"
     )
-    lines.append(f"duplicates:          {sum(summary['duplicates_by_kind'].values())}  ({summary['duplicates_by_kind']})")
-    lines.append(f"rejections:          {sum(summary['rejections_by_reason'].values())}  ({summary['rejections_by_reason']})")
+    lines.append(
+        f"rejections:          {sum(summary['rejections_by_reason'].values())}  ({summary['rejections_by_reason']})"
+    )
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ class BlockedAddress(Exception):
 
 
 def _is_public(addr: str) -> bool:
-    ip = ipaddress.ip_address(addr.split("%")[0])
+    ip = ipaddress.ip_address(addr.split("%", maxsplit=1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return bool(ip.is_global) and not ip.is_multicast
@@ -46,6 +46,7 @@ def check_url(url: str, allow_private: bool = False) -> None:
         raise BlockedAddress(url, "no_host")
     if allow_private:
         return
+    addrs: tuple[str, ...]
     try:
         addrs = (str(ipaddress.ip_address(host)),)
     except ValueError:

@@ -103,7 +103,7 @@ def poll_source(source_id: str, raise_on_failure: bool = True) -> dict[str, Any]
                 continue
             results.append(poll_feed(ctx.factory, source, feed, ctx.settings))
         statuses = Counter(r.status for r in results)
-        counts = {
+        counts: dict[str, Any] = {
             "source": source_id,
             "feeds": len(results),
             "items": sum(r.items for r in results),
@@ -138,13 +138,25 @@ def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure
     started = repo.utcnow()
     with tempfile.TemporaryDirectory(prefix="newsmon-crawl-") as tmp:
         stats_file = os.path.join(tmp, "stats.json")
-        cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={source_id}", "-s", f"NEWSMON_STATS_FILE={stats_file}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            spider,
+            "-a",
+            f"source={source_id}",
+            "-s",
+            f"NEWSMON_STATS_FILE={stats_file}",
+        ]
         if spider == "article":
             cmd += ["-a", f"limit={limit}"]
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
         t0 = time.monotonic()
-        proc = subprocess.run(cmd, env=env, cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=CRAWL_TIMEOUT_SECONDS, check=False)
+        proc = subprocess.run(
+            cmd, env=env, cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=CRAWL_TIMEOUT_SECONDS, check=False
+        )
         elapsed = time.monotonic() - t0
         for line in proc.stderr.splitlines()[-40:]:
             log.info("[scrapy %s %s] %s", spider, source_id, line)
@@ -228,9 +240,11 @@ def process_batch(raw_ids: list[int]) -> dict[str, Any]:
                 )
                 try:
                     result = process_page(page)
-                except Exception as exc:  # noqa: BLE001 - recorded per page, the batch goes on
+                except Exception as exc:
                     log.exception("processing raw page %s failed", raw_id)
-                    repo.mark_raw_page(session, raw_id, "error", "processor_error", f"{type(exc).__name__}: {exc}"[:500])
+                    repo.mark_raw_page(
+                        session, raw_id, "error", "processor_error", f"{type(exc).__name__}: {exc}"[:500]
+                    )
                     counts["errors"] += 1
                     continue
                 if isinstance(result, Rejected):
@@ -258,7 +272,9 @@ def process_batch(raw_ids: list[int]) -> dict[str, Any]:
                     "relevance_evidence": rel.matches,
                     "topic_version": rel.profile,
                 }
-                stored = repo.store_article(session, link_id=row.link_id, raw_page_id=raw_id, source_id=row.source_id, values=values)
+                stored = repo.store_article(
+                    session, link_id=row.link_id, raw_page_id=raw_id, source_id=row.source_id, values=values
+                )
                 repo.mark_raw_page(session, raw_id, "processed")
                 counts[f"articles:{stored.outcome}"] += 1
                 if stored.duplicate_kind and stored.outcome == "duplicate":
@@ -284,7 +300,7 @@ def run_once() -> dict[str, Any]:
     for source_id in list_sources("feeds"):
         try:
             report["feeds"].append(poll_source(source_id, raise_on_failure=False))
-        except Exception as exc:  # noqa: BLE001 - one broken source never stops the others
+        except Exception as exc:
             log.exception("polling %s failed", source_id)
             report["feeds"].append({"source": source_id, "error": str(exc)})
     for source_id in list_sources("news_sitemaps"):

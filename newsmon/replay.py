@@ -13,7 +13,13 @@ from urllib.parse import unquote, urlsplit
 from newsmon.settings import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "fixtures" / "replay"
-_TEXT_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml", ".txt": "text/plain", ".json": "application/json"}
+_TEXT_TYPES = {
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".txt": "text/plain",
+    ".json": "application/json",
+}
 
 
 class ReplayServer:
@@ -25,10 +31,8 @@ class ReplayServer:
         handler = self._handler()
         try:
             self.httpd = ThreadingHTTPServer((host, port), handler)
-        except OSError:
-            if port == 0:
-                raise
-            self.httpd = ThreadingHTTPServer((host, 0), handler)
+        except OSError as exc:
+            raise OSError(f"replay server: cannot listen on {host}:{port} ({exc.strerror}); pass another port") from exc
         self.httpd.daemon_threads = True
         self.base = f"http://{host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="replay-server", daemon=True)
@@ -39,10 +43,10 @@ class ReplayServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 server.requests.append(self.path)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = unquote(urlsplit(self.path).path)
                 target = (server.root / path.lstrip("/")).resolve()
                 if not target.is_relative_to(server.root) or not target.is_file():
@@ -69,6 +73,8 @@ class ReplayServer:
         self._thread.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()

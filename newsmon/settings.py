@@ -52,9 +52,7 @@ def get_settings() -> Settings:
     data_dir = Path(os.environ.get("NEWSMON_DATA_DIR", REPO_ROOT / "data")).resolve()
     database_url = os.environ.get("NEWSMON_DATABASE_URL") or f"sqlite:///{data_dir / 'newsmon.db'}"
     contact = os.environ.get("NEWSMON_CONTACT_URL", "https://github.com/newsmon/newsmon")
-    groups = tuple(
-        g.strip() for g in os.environ.get("NEWSMON_SOURCE_GROUPS", "live").split(",") if g.strip()
-    )
+    groups = tuple(g.strip() for g in os.environ.get("NEWSMON_SOURCE_GROUPS", "live").split(",") if g.strip())
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -62,9 +60,7 @@ def get_settings() -> Settings:
         source_groups=groups,
         allow_private_addresses=_flag("NEWSMON_ALLOW_PRIVATE_ADDRESSES"),
         contact_url=contact,
-        user_agent=os.environ.get(
-            "NEWSMON_USER_AGENT", f"newsmon/0.1 (+{contact}; news monitoring research crawler)"
-        ),
+        user_agent=os.environ.get("NEWSMON_USER_AGENT", f"newsmon/0.1 (+{contact}; news monitoring research crawler)"),
         fetch_timeout=float(os.environ.get("NEWSMON_FETCH_TIMEOUT", "20")),
         max_download_bytes=int(os.environ.get("NEWSMON_MAX_DOWNLOAD_BYTES", str(8 * 1024 * 1024))),
         host_delay=float(os.environ.get("NEWSMON_HOST_DELAY", "2.0")),

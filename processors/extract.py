@@ -142,9 +142,7 @@ def _strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
             continue
         head, _, tail = title.rpartition(sep)
         tail_l = tail.strip().lower()
-        if (site_name and tail_l == site_name.strip().lower()) or (
-            host_core and host_core in tail_l.replace(" ", "")
-        ):
+        if (site_name and tail_l == site_name.strip().lower()) or (host_core and host_core in tail_l.replace(" ", "")):
             return head.strip()
     return title
 
@@ -172,7 +170,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         return Rejected("empty", f"unparseable HTML: {exc}")
-    if tree is None or tree.find(".//body") is None and not tree.xpath("//p"):
+    if tree is None or (tree.find(".//body") is None and not tree.xpath("//p")):
         return Rejected("empty", "no document body")
 
     url = page.effective_url

@@ -74,9 +74,7 @@ def _compile_json(profile_json: str) -> tuple[_Compiled, ...]:
     return tuple(out)
 
 
-def score_text(
-    profile: TopicProfile, title: str | None, text: str | None, description: str | None = None
-) -> Relevance:
+def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
     """Score one item. Works on a title alone, a title and a feed summary, or a full text.
 
     Each matched term group adds its weight once, boosted when it matches in the title, plus a

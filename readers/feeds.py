@@ -7,6 +7,7 @@ the discovered links. Re-polling an unchanged feed writes nothing new.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import logging
 import re
@@ -21,6 +22,7 @@ from processors.urls import canonicalize_url
 log = logging.getLogger(__name__)
 
 _WS = re.compile(r"\s+")
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def _entry_date(entry: Any) -> datetime | None:
         parsed_struct = entry.get(f"{key}_parsed")
         value = parse_datetime(raw) if raw else None
         if value is None and parsed_struct:
-            value = datetime(*parsed_struct[:6], tzinfo=UTC)
+            value = datetime.fromtimestamp(calendar.timegm(parsed_struct), UTC)
         if value is not None and is_plausible(value):
             return value
     return None
@@ -204,7 +206,10 @@ def poll_feed(session_factory: Any, source: Any, feed: Any, settings: Any) -> Po
     result = fetch(
         feed.url,
         user_agent=settings.user_agent,
-        headers={"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5", **conditional},
+        headers={
+            "Accept": FEED_ACCEPT,
+            **conditional,
+        },
         timeout=settings.fetch_timeout,
         max_bytes=settings.max_download_bytes,
         allow_private=settings.allow_private_addresses,
@@ -244,9 +249,7 @@ def poll_feed(session_factory: Any, source: Any, feed: Any, settings: Any) -> Po
                 state.items_seen += poll.items
             if poll.new_links:
                 state.last_new_item_at = now
-    log.info(
-        "feed %s (%s): %s, %d items, %d new links", feed.url, source.id, poll.status, poll.items, poll.new_links
-    )
+    log.info("feed %s (%s): %s, %d items, %d new links", feed.url, source.id, poll.status, poll.items, poll.new_links)
     return poll
 
 

@@ -63,7 +63,12 @@ def fetch(
                         redirects.append(nxt)
                         if len(redirects) > max_redirects or nxt in redirects[:-1] or nxt == url:
                             return FetchResult(
-                                "redirect_loop", url, nxt, resp.status_code, error="too many redirects", redirects=redirects
+                                "redirect_loop",
+                                url,
+                                nxt,
+                                resp.status_code,
+                                error="too many redirects",
+                                redirects=redirects,
                             )
                         current = nxt
                         continue
@@ -72,13 +77,27 @@ def fetch(
                         return FetchResult("not_modified", url, current, 304, result_headers, redirects=redirects)
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
-                        return FetchResult("too_large", url, current, resp.status_code, result_headers, error=f"{declared} bytes declared")
+                        return FetchResult(
+                            "too_large",
+                            url,
+                            current,
+                            resp.status_code,
+                            result_headers,
+                            error=f"{declared} bytes declared",
+                        )
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in resp.iter_bytes():
                         size += len(chunk)
                         if size > max_bytes:
-                            return FetchResult("too_large", url, current, resp.status_code, result_headers, error=f"more than {max_bytes} bytes")
+                            return FetchResult(
+                                "too_large",
+                                url,
+                                current,
+                                resp.status_code,
+                                result_headers,
+                                error=f"more than {max_bytes} bytes",
+                            )
                         if time.monotonic() > deadline:
                             return FetchResult("timeout", url, current, resp.status_code, error="transfer too slow")
                         chunks.append(chunk)
@@ -99,4 +118,6 @@ def fetch(
                 return FetchResult("timeout", url, current, error=type(exc).__name__, redirects=redirects)
             except (httpx.HTTPError, OSError) as exc:
                 # DecodingError (bad gzip), connection reset/refused, TLS errors, invalid URLs.
-                return FetchResult("network_error", url, current, error=f"{type(exc).__name__}: {exc}"[:500], redirects=redirects)
+                return FetchResult(
+                    "network_error", url, current, error=f"{type(exc).__name__}: {exc}"[:500], redirects=redirects
+                )

@@ -87,9 +87,7 @@ class ArticleSpider(SourceSpider):
             self.crawler.stats.inc_value("newsmon/skipped/not_html")  # type: ignore[union-attr]
             yield LinkOutcomeItem(self.source.id, link_id, "skipped", "not_html")
             return
-        headers = {
-            k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()
-        }
+        headers = {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
         self.crawler.stats.inc_value("newsmon/fetched")  # type: ignore[union-attr]
         yield RawPageItem(
             source_id=self.source.id,

@@ -52,14 +52,25 @@ class NewsSitemapSpider(SourceSpider):
         stats = self.crawler.stats
         body = self._body(response)
         if body is None:
-            yield FeedStatusItem(self.source.id, response.url, "news_sitemap", "too_large", response.status, "decompressed size over the limit")
+            yield FeedStatusItem(
+                self.source.id,
+                response.url,
+                "news_sitemap",
+                "too_large",
+                response.status,
+                "decompressed size over the limit",
+            )
             return
         parsed = parse_sitemap(body)
         if parsed.kind == "unknown":
-            yield FeedStatusItem(self.source.id, response.url, "news_sitemap", "parse_error", response.status, "not a sitemap")
+            yield FeedStatusItem(
+                self.source.id, response.url, "news_sitemap", "parse_error", response.status, "not a sitemap"
+            )
             return
         if parsed.kind == "sitemapindex":
-            yield FeedStatusItem(self.source.id, response.url, "news_sitemap", "ok", response.status, items=len(parsed.entries))
+            yield FeedStatusItem(
+                self.source.id, response.url, "news_sitemap", "ok", response.status, items=len(parsed.entries)
+            )
             if depth >= MAX_INDEX_DEPTH:
                 return
             newest = sorted(parsed.entries, key=lambda e: e.lastmod or datetime.min.replace(tzinfo=UTC), reverse=True)
@@ -97,5 +108,5 @@ class NewsSitemapSpider(SourceSpider):
         from spiders.article import classify_failure
 
         request = failure.request  # type: ignore[attr-defined]
-        status, reason, http_status = classify_failure(failure)
+        _status, reason, http_status = classify_failure(failure)
         yield FeedStatusItem(self.source.id, request.url, "news_sitemap", reason, http_status, str(failure.value)[:300])

@@ -46,9 +46,9 @@ class StorePipeline:
             elif isinstance(item, LinkItem):
                 data = ItemAdapter(item).asdict()
                 source_id = data.pop("source_id")
-                new, _known = repo.upsert_links(session, source_id, [repo.DiscoveredLink(**data)])
+                added, _known = repo.upsert_links(session, source_id, [repo.DiscoveredLink(**data)])
                 if stats is not None:
-                    stats.inc_value("newsmon/links/new" if new else "newsmon/links/known")
+                    stats.inc_value("newsmon/links/new" if added else "newsmon/links/known")
             elif isinstance(item, FeedStatusItem):
                 state = repo.feed_state(session, item.source_id, item.url, item.kind)
                 now = repo.utcnow()

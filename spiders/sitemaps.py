@@ -46,7 +46,9 @@ def _text(el: etree._Element | None) -> str | None:
 def parse_sitemap(body: bytes) -> ParsedSitemap:
     """Parse a sitemap without resolving entities or touching the network; tolerant of
     namespace mistakes, a BOM and leading whitespace."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, recover=True, huge_tree=False, remove_comments=True
+    )
     try:
         root = etree.fromstring(body.lstrip(b"\xef\xbb\xbf \t\r\n"), parser=parser)
     except etree.XMLSyntaxError:

@@ -156,9 +156,7 @@ def save_raw_page(
     Returns (raw page id, whether it was new).
     """
     digest = hashlib.sha256(body).hexdigest()
-    existing = session.scalar(
-        select(RawPage.id).where(RawPage.link_id == link_id, RawPage.content_hash == digest)
-    )
+    existing = session.scalar(select(RawPage.id).where(RawPage.link_id == link_id, RawPage.content_hash == digest))
     if existing is not None:
         return existing, False
     row = RawPage(
@@ -188,7 +186,9 @@ def pending_raw_page_ids(session: Session, limit: int = 10_000) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def mark_raw_page(session: Session, raw_id: int, state: str, reason: str | None = None, detail: str | None = None) -> None:
+def mark_raw_page(
+    session: Session, raw_id: int, state: str, reason: str | None = None, detail: str | None = None
+) -> None:
     session.execute(
         update(RawPage)
         .where(RawPage.id == raw_id)
@@ -221,7 +221,9 @@ class StoredArticle:
     duplicate_kind: str | None = None
 
 
-def find_duplicate(session: Session, link_id: int, canonical_url: str, text_hash: str) -> tuple[Article | None, str | None]:
+def find_duplicate(
+    session: Session, link_id: int, canonical_url: str, text_hash: str
+) -> tuple[Article | None, str | None]:
     """The earliest other article with the same canonical URL, else the same text."""
     same_url = session.scalars(
         select(Article)
@@ -242,7 +244,9 @@ def find_duplicate(session: Session, link_id: int, canonical_url: str, text_hash
     return None, None
 
 
-def store_article(session: Session, *, link_id: int, raw_page_id: int, source_id: str, values: dict[str, Any]) -> StoredArticle:
+def store_article(
+    session: Session, *, link_id: int, raw_page_id: int, source_id: str, values: dict[str, Any]
+) -> StoredArticle:
     """Insert or revise the article of ``link_id``; link it to the origin of its duplicates.
 
     ``values`` holds the article columns (url, canonical_url, title, text, text_hash, ...).
@@ -334,52 +338,36 @@ def record_run(
     return run.id
 
 
+def _counts(session: Session, stmt: Any) -> dict[str, int]:
+    return {str(key): int(n) for key, n in session.execute(stmt).tuples()}
+
+
 def store_summary(session: Session, source_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """Counts across the store (optionally for some sources): what the demo and operators see."""
 
-    def scoped(stmt: Any, col: Any) -> Any:
-        return stmt.where(col.in_(source_ids)) if source_ids else stmt
+    def grouped(col: Any, source_col: Any, *where: Any) -> dict[str, int]:
+        stmt = select(col, func.count()).where(*where).group_by(col)
+        if source_ids:
+            stmt = stmt.where(source_col.in_(source_ids))
+        return _counts(session, stmt)
 
-    feeds = dict(
-        session.execute(scoped(select(FeedState.last_status, func.count()), FeedState.source_id).group_by(FeedState.last_status)).all()
-    )
-    links = dict(session.execute(scoped(select(Link.status, func.count()), Link.source_id).group_by(Link.status)).all())
-    link_reasons = dict(
-        session.execute(
-            scoped(select(Link.status_reason, func.count()), Link.source_id)
-            .where(Link.status.in_(("failed", "skipped", "retry")))
-            .group_by(Link.status_reason)
-        ).all()
-    )
-    pages = dict(
-        session.execute(scoped(select(RawPage.process_state, func.count()), RawPage.source_id).group_by(RawPage.process_state)).all()
-    )
-    rejections = dict(
-        session.execute(
-            scoped(select(RawPage.reject_reason, func.count()), RawPage.source_id)
-            .where(RawPage.process_state == "rejected")
-            .group_by(RawPage.reject_reason)
-        ).all()
-    )
-    articles = session.scalar(scoped(select(func.count()).select_from(Article), Article.source_id)) or 0
-    dups = dict(
-        session.execute(
-            scoped(select(Article.duplicate_kind, func.count()), Article.source_id)
-            .where(Article.duplicate_of.is_not(None))
-            .group_by(Article.duplicate_kind)
-        ).all()
-    )
-    relevant = session.scalar(
-        scoped(select(func.count()).select_from(Article), Article.source_id).where(Article.relevant.is_(True))
-    ) or 0
+    def count(source_col: Any, *where: Any) -> int:
+        stmt = select(func.count()).select_from(Article).where(*where)
+        if source_ids:
+            stmt = stmt.where(source_col.in_(source_ids))
+        return int(session.scalar(stmt) or 0)
+
+    pages = grouped(RawPage.process_state, RawPage.source_id)
     return {
-        "feeds_by_status": {str(k): v for k, v in feeds.items()},
-        "links_by_status": {str(k): v for k, v in links.items()},
-        "links_not_fetched_by_reason": {str(k): v for k, v in link_reasons.items()},
+        "feeds_by_status": grouped(FeedState.last_status, FeedState.source_id),
+        "links_by_status": grouped(Link.status, Link.source_id),
+        "links_not_fetched_by_reason": grouped(
+            Link.status_reason, Link.source_id, Link.status.in_(("failed", "skipped", "retry"))
+        ),
         "pages_fetched": sum(pages.values()),
-        "pages_by_state": {str(k): v for k, v in pages.items()},
-        "rejections_by_reason": {str(k): v for k, v in rejections.items()},
-        "articles": articles,
-        "articles_relevant": relevant,
-        "duplicates_by_kind": {str(k): v for k, v in dups.items()},
+        "pages_by_state": pages,
+        "rejections_by_reason": grouped(RawPage.reject_reason, RawPage.source_id, RawPage.process_state == "rejected"),
+        "articles": count(Article.source_id),
+        "articles_relevant": count(Article.source_id, Article.relevant.is_(True)),
+        "duplicates_by_kind": grouped(Article.duplicate_kind, Article.source_id, Article.duplicate_of.is_not(None)),
     }
