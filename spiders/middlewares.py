@@ -25,20 +25,21 @@ class PublicAddressOnlyMiddleware:
     addresses, unless ``NEWSMON_ALLOW_PRIVATE_ADDRESSES`` allows them. robots.txt requests too.
     """
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, crawler: Crawler | None = None) -> None:
         self.allow_private = allow_private
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PublicAddressOnlyMiddleware:
         from newsmon.settings import get_settings
 
-        return cls(get_settings().allow_private_addresses)
+        return cls(get_settings().allow_private_addresses, crawler)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Any:
         try:
             check_url(request.url, self.allow_private)
         except BlockedAddress as exc:
-            if spider is not None and spider.crawler.stats is not None:
-                spider.crawler.stats.inc_value(f"newsmon/blocked/{exc.reason}")
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value(f"newsmon/blocked/{exc.reason}")
             raise BlockedRequest(exc.reason, request.url) from None
         return None

@@ -19,6 +19,7 @@ from spiders.items import FeedStatusItem, LinkItem
 from spiders.sitemaps import parse_sitemap
 
 MAX_INDEX_DEPTH = 2
+DEFAULT_SITEMAP_MAX_BYTES = 64 * 1024 * 1024
 
 
 class NewsSitemapSpider(SourceSpider):
@@ -41,7 +42,7 @@ class NewsSitemapSpider(SourceSpider):
     def _body(self, response: Response) -> bytes | None:
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            max_size = int(self.crawler.settings.getint("SITEMAP_MAX_BYTES"))
+            max_size = self.crawler.settings.getint("SITEMAP_MAX_BYTES") or DEFAULT_SITEMAP_MAX_BYTES
             try:
                 body = gunzip(body, max_size=max_size)
             except Exception:  # noqa: BLE001 - scrapy raises a private class for the size cap

@@ -6,11 +6,19 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider
+from scrapy.crawler import Crawler
 
 from spiders.items import FeedStatusItem, LinkItem, LinkOutcomeItem, RawPageItem
 
 
 class StorePipeline:
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
     def open_spider(self, spider: Spider | None = None) -> None:
         from newsmon.settings import get_settings
         from store.db import create_engine_from_url, make_session_factory
@@ -25,7 +33,7 @@ class StorePipeline:
         from store import repo
         from store.db import session_scope
 
-        stats = spider.crawler.stats if spider is not None else None
+        stats = self.crawler.stats if self.crawler is not None else None
         with session_scope(self.factory) as session:
             if isinstance(item, RawPageItem):
                 _raw_id, new = repo.save_raw_page(

@@ -293,15 +293,34 @@ def store_article(
         seq=next_seq(session),
         **values,
     )
+    if origin is not None and origin.duplicate_of is not None:
+        origin = session.get(Article, origin.duplicate_of) or origin
     if origin is not None:
-        article.duplicate_of = origin.duplicate_of or origin.id
-        article.duplicate_kind = kind
         article.cluster_id = origin.cluster_id or origin.id
+        if _earlier(values.get("published_at"), origin.published_at):
+            # The newcomer was published first: it becomes the cluster's origin.
+            session.add(article)
+            session.flush()
+            members = session.scalars(
+                select(Article).where(Article.cluster_id == article.cluster_id, Article.id != article.id)
+            )
+            for member in members:
+                member.duplicate_of = article.id
+                member.duplicate_kind = member.duplicate_kind or kind
+                member.seq = next_seq(session)
+                member.updated_at = now
+            return StoredArticle(article.id, "new", None)
+        article.duplicate_of = origin.id
+        article.duplicate_kind = kind
     session.add(article)
     session.flush()
     if origin is None:
         article.cluster_id = article.id
     return StoredArticle(article.id, "duplicate" if origin is not None else "new", kind)
+
+
+def _earlier(candidate: datetime | None, current: datetime | None) -> bool:
+    return candidate is not None and current is not None and candidate < current
 
 
 def articles_since(session: Session, cursor: int = 0, limit: int = 1000, relevant_only: bool = False) -> list[Article]:

@@ -15,6 +15,14 @@ SHARED = Path(os.environ.get("NEWSMON_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 PG_URL = os.environ.get("NEWSMON_TEST_DATABASE_URL")
 
+# Airflow reads its home at import: never let a test run touch ~/airflow.
+if "AIRFLOW_HOME" not in os.environ:
+    import tempfile
+
+    os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="newsmon-test-airflow-")
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(ROOT / "dags"))
+
 
 @pytest.fixture
 def corpus() -> Path:
