@@ -130,6 +130,17 @@ def poll_source(source_id: str, raise_on_failure: bool = True) -> dict[str, Any]
 # -- crawling: one scrapy process per crawl -----------------------------------------------------
 
 
+def scrapy_command(spider: str, source: SourceConfig, stats_file: str, limit: int = 200) -> list[str]:
+    """The ``scrapy crawl`` command line of one crawl, with the source's politeness settings."""
+    polite = source.politeness
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={source.id}"]
+    cmd += ["-s", f"NEWSMON_STATS_FILE={stats_file}", "-s", f"DOWNLOAD_DELAY={polite.delay}"]
+    cmd += ["-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={polite.concurrency}", "-s", f"ROBOTSTXT_OBEY={polite.obey_robots}"]
+    if spider == "article":
+        cmd += ["-a", f"limit={limit}"]
+    return cmd
+
+
 def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure: bool = True) -> dict[str, Any]:
     """Run ``scrapy crawl <spider> -a source=<id>`` as its own OS process and return counts."""
     from store import repo
@@ -138,19 +149,9 @@ def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure
     started = repo.utcnow()
     with tempfile.TemporaryDirectory(prefix="newsmon-crawl-") as tmp:
         stats_file = os.path.join(tmp, "stats.json")
-        cmd = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            spider,
-            "-a",
-            f"source={source_id}",
-            "-s",
-            f"NEWSMON_STATS_FILE={stats_file}",
-        ]
-        if spider == "article":
-            cmd += ["-a", f"limit={limit}"]
+        with context() as ctx:
+            source = ctx.sources.get(source_id)
+        cmd = scrapy_command(spider, source, stats_file, limit)
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
         t0 = time.monotonic()

@@ -11,7 +11,8 @@ from newsmon.settings import get_settings
 
 
 class SourceSpider(scrapy.Spider):
-    """Takes ``-a source=<id>``; applies that source's politeness settings."""
+    """Takes ``-a source=<id>``. The source's politeness (delay, concurrency, robots) reaches
+    Scrapy as ``-s`` settings on the command line (see ``newsmon.pipeline.scrapy_command``)."""
 
     source: SourceConfig
 
@@ -21,8 +22,3 @@ class SourceSpider(scrapy.Spider):
             raise ValueError(f"{self.name}: pass the source id with -a source=<id>")
         settings = get_settings()
         self.source = load_sources(settings.sources_file).get(source)
-        self.download_delay = max(self.source.politeness.delay, 0.0)
-
-    @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        super().update_settings(settings)

@@ -189,6 +189,10 @@ def test_replay_article_text_is_clean(path: str) -> None:
         assert block not in flat, block
     assert "cookie" not in flat.lower()
     assert "{{BASE}}" not in art.text
+    # and the story itself is there: the page's longest paragraph is part of the text
+    tree = lxml.html.fromstring(fixture_body(path))
+    longest = max((squash(p.text_content()) for p in tree.xpath("//p")), key=len)
+    assert longest in flat
 
 
 @pytest.mark.parametrize("path", ARTICLE_PATHS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from processors.urls import canonicalize_url, url_key
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC_FILE = ROOT / "config" / "topic.yaml"
-SEED_DIR = ROOT.parent / "shared" / "seed"
+SEED_DIR = Path(os.environ.get("NEWSMON_SHARED_DIR", ROOT.parent / "shared")) / "seed"
 
 
 @pytest.fixture(scope="module")

@@ -68,8 +68,13 @@ def test_article_spider_skips_non_html(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_spider_politeness_comes_from_the_source(monkeypatch: pytest.MonkeyPatch) -> None:
-    spider = _spider(ArticleSpider, monkeypatch, "le-monde")
-    assert spider.download_delay == 2.0
+    from newsmon.config import load_sources
+    from newsmon.pipeline import scrapy_command
+
+    source = load_sources(ROOT / "config" / "sources.yaml").get("le-monde")
+    cmd = scrapy_command("article", source, "/tmp/stats.json", limit=10)
+    assert "DOWNLOAD_DELAY=2.0" in cmd and "CONCURRENT_REQUESTS_PER_DOMAIN=1" in cmd and "ROBOTSTXT_OBEY=True" in cmd
+    assert cmd[cmd.index("crawl") + 1 : cmd.index("crawl") + 4] == ["article", "-a", "source=le-monde"]
     with pytest.raises(KeyError):
         _spider(ArticleSpider, monkeypatch, "no-such-source")
 
