@@ -28,7 +28,8 @@ class ConfigError(ValueError):
     """A configuration file is missing, unreadable or invalid. The message says where."""
 
 
-def _expand_env(value: Any, path: Path) -> Any:
+def _expand_env(value: Any, path: Path, loc: tuple[int | str, ...] = (), root: Any = None) -> Any:
+    root = value if root is None else root
     if isinstance(value, str):
 
         def repl(m: re.Match[str]) -> str:
@@ -37,14 +38,28 @@ def _expand_env(value: Any, path: Path) -> Any:
                 return os.environ[name]
             if default is not None:
                 return default
-            raise ConfigError(f"{path}: environment variable ${{{name}}} is not set and has no default")
+            where = _where(root, loc)
+            raise ConfigError(f"{path}: {where}environment variable ${{{name}}} is not set and has no default")
 
         return _ENV_RE.sub(repl, value)
     if isinstance(value, list):
-        return [_expand_env(v, path) for v in value]
+        return [_expand_env(v, path, (*loc, i), root) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _expand_env(v, path) for k, v in value.items()}
+        return {k: _expand_env(v, path, (*loc, k), root) for k, v in value.items()}
     return value
+
+
+def _where(root: Any, loc: tuple[int | str, ...]) -> str:
+    """``"source 'x' (sources[3]): feeds[0]: "`` for a location in a loaded file."""
+    prefix = ""
+    if len(loc) >= 2 and loc[0] in ("sources", "groups") and isinstance(loc[1], int) and isinstance(root, dict):
+        items = root.get(str(loc[0])) or []
+        item = items[loc[1]] if loc[1] < len(items) else None
+        ident = item.get("id") if isinstance(item, dict) else None
+        label = "source" if loc[0] == "sources" else "term group"
+        prefix = f"{label} {ident!r} ({loc[0]}[{loc[1]}]): " if ident else f"{loc[0]}[{loc[1]}]: "
+        loc = loc[2:]
+    return prefix + (f"{_format_loc(loc)}: " if loc else "")
 
 
 def _check_http_url(value: str) -> str:

@@ -25,18 +25,38 @@ def parse_datetime(value: str | None, tz: str = "UTC") -> datetime | None:
     except ValueError:
         try:
             parsed = parsedate_to_datetime(value)
+            if parsed.tzinfo is None and value.rstrip().endswith("-0000"):
+                parsed = parsed.replace(tzinfo=UTC)  # RFC 2822: "-0000" is UTC, origin unknown
         except (TypeError, ValueError, IndexError):
-            try:
-                from dateutil import parser as du
-
-                parsed = du.parse(value, fuzzy=False)
-            except (ValueError, OverflowError, TypeError):
+            parsed = _parse_complete(value)
+            if parsed is None:
                 return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
     return parsed.astimezone(UTC)
+
+
+_DEFAULT_A = datetime(2001, 1, 1, 1, 1, 1)
+_DEFAULT_B = datetime(2002, 2, 2, 2, 2, 2)
+
+
+def _parse_complete(value: str) -> datetime | None:
+    """dateutil fills missing parts from a default; a date it had to complete is refused."""
+    from dateutil import parser as du
+
+    try:
+        a = du.parse(value, default=_DEFAULT_A)
+        b = du.parse(value, default=_DEFAULT_B)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if a.date() != b.date():
+        return None
+    if (a.hour, a.minute) != (b.hour, b.minute):
+        # Time missing: keep the date (midnight), as ISO date-only values are.
+        return a.replace(hour=0, minute=0, second=0, microsecond=0)
+    return a
 
 
 def is_plausible(value: datetime, now: datetime | None = None) -> bool:

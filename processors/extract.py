@@ -7,6 +7,7 @@ trafilatura's own heuristics, then from the feed or sitemap that found the page.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import logging
 import re
@@ -18,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from processors.dates import pick_date
-from processors.fingerprints import text_hash
+from processors.fingerprints import normalise_text, text_hash
 from processors.language import detect_language, normalise_declared
 from processors.types import Article, RawPage, Rejected
 from processors.urls import canonicalize_url
@@ -120,7 +121,7 @@ def _clean_person(name: str) -> str | None:
 
 
 def _authors(ld: dict[str, Any], meta: dict[str, str], trafilatura_author: str | None) -> list[str]:
-    raw = _names(ld.get("author"))
+    raw = [n for n in (_unescape(v) for v in _names(ld.get("author"))) if n]
     if not raw and meta.get("author"):
         raw = [meta["author"]]
     if not raw and trafilatura_author:
@@ -181,6 +182,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     if not canonical or not canonical.startswith(("http://", "https://")):
         canonical = canonicalize_url(url)
     declared_lang = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
+    anchors = _anchor_texts(tree)  # before trafilatura prunes the tree
 
     import trafilatura
 
@@ -197,15 +199,17 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     if doc is not None:
         t_meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
         text = (t_meta.get("text") or "").strip()
+    site_name = _unescape(_publisher_name(ld)) or meta.get("og:site_name") or t_meta.get("sitename")
+    host = re.sub(r"^https?://", "", canonical).split("/")[0]
+    raw_title = _unescape(ld.get("headline")) or meta.get("og:title") or t_meta.get("title") or page.hints.title
+    title = _strip_site_suffix(str(raw_title), site_name, host) if raw_title else None
+    text = _drop_leading_title(text, title)
     if not text:
         return Rejected("no_text", "no main text found")
+    if _mostly_links(text, anchors):
+        return Rejected("no_text", "the extracted text is navigation links")
     if len(text) < MIN_TEXT_CHARS:
         return Rejected("too_short", f"{len(text)} characters of text")
-
-    site_name = _publisher_name(ld) or meta.get("og:site_name") or t_meta.get("sitename")
-    host = re.sub(r"^https?://", "", canonical).split("/")[0]
-    raw_title = ld.get("headline") or meta.get("og:title") or t_meta.get("title") or page.hints.title
-    title = _strip_site_suffix(str(raw_title), site_name, host) if raw_title else None
 
     tz = page.hints.timezone
     published, date_source = pick_date(
@@ -223,7 +227,8 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     language = detect_language(
         f"{title or ''}\n{text}", declared=declared_lang or page.hints.language
     ) or normalise_declared(page.hints.language)
-    description = meta.get("og:description") or meta.get("description") or t_meta.get("description")
+    description = meta.get("og:description") or meta.get("description") or _unescape(ld.get("description"))
+    description = description or t_meta.get("description")
     return Article(
         url=url,
         canonical_url=canonical,
@@ -239,6 +244,42 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         word_count=len(text.split()),
         extractor=_extractor_name(),
     )
+
+
+def _unescape(value: Any) -> str | None:
+    """JSON-LD strings sit in <script>, where HTML entities are not decoded by the parser."""
+    if not isinstance(value, str):
+        return None
+    return html_lib.unescape(value).strip() or None
+
+
+def _anchor_texts(tree: Any) -> set[str]:
+    out = set()
+    for node in tree.iter("a"):
+        text = normalise_text(node.text_content() or "")
+        if text:
+            out.add(text)
+    return out
+
+
+def _mostly_links(text: str, anchors: set[str]) -> bool:
+    """True when most of the extracted text is lines that are just link labels (a menu)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or not anchors:
+        return False
+    link_chars = sum(len(line) for line in lines if normalise_text(line) in anchors)
+    return link_chars > 0.6 * sum(len(line) for line in lines)
+
+
+def _drop_leading_title(text: str, title: str | None) -> str:
+    """Some templates put the <h1> inside the article container: the text should not
+    depend on that (it would change the text hash of the same story on two sites)."""
+    if not title:
+        return text
+    first, _, rest = text.partition("\n")
+    if normalise_text(first) == normalise_text(title):
+        return rest.strip()
+    return text
 
 
 def _publisher_name(ld: dict[str, Any]) -> str | None:

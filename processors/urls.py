@@ -44,9 +44,9 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     if host.startswith("www.") and host.count(".") >= 2:
         pass  # keep www: dropping it can change the site on a few hosts
     host = _MOBILE_HOST.sub("", host) if host.count(".") >= 2 else host
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
+        netloc = f"{netloc}:{parts.port}"
     path = parts.path or "/"
     path = re.sub(r"/{2,}", "/", path)
     path = _AMP_PATH.sub("", path) or "/"

@@ -22,6 +22,10 @@ from processors.urls import canonicalize_url
 log = logging.getLogger(__name__)
 
 _WS = re.compile(r"\s+")
+_BLOCK_TAGS = (
+    "p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "td", "th",
+    "table", "section", "article", "figure", "figcaption", "pre", "hr", "dt", "dd",
+)  # fmt: skip
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 
 
@@ -70,6 +74,11 @@ def html_to_text(value: str | None) -> str | None:
             frag = lxml.html.fragment_fromstring(value, create_parent="div")
             for bad in frag.xpath(".//script|.//style"):
                 bad.drop_tree()
+            # Blocks and line breaks separate words: <p>a</p><p>b</p> is "a b", not "ab".
+            for node in frag.iter(*_BLOCK_TAGS):
+                node.tail = " " + (node.tail or "")
+                if node.tag != "br":
+                    node.text = " " + (node.text or "")
             text = frag.text_content()
         except (etree.ParserError, ValueError):
             text = re.sub(r"<[^>]+>", " ", value)
@@ -91,8 +100,10 @@ def _entry_date(entry: Any) -> datetime | None:
 
 def parse_feed(body: bytes, base_url: str | None = None, content_type: str | None = None) -> ParsedFeed:
     """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes. Never raises on bad input."""
-    stripped = body.lstrip()[:1]
-    if stripped in (b"{", b"["):
+    stripped = body.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not stripped:
+        return ParsedFeed(items=[], bozo="empty document")
+    if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(body, base_url)
     import feedparser
 
@@ -130,6 +141,8 @@ def parse_feed(body: bytes, base_url: str | None = None, content_type: str | Non
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         bozo = f"{type(exc).__name__}: {exc}" if exc else "ill-formed feed"
+    elif not parsed.get("version") and not items:
+        bozo = "not a feed: no RSS, Atom or RDF document found"
     return ParsedFeed(
         items=items,
         title=html_to_text(parsed.feed.get("title")),
@@ -149,27 +162,34 @@ def _parse_json_feed(body: bytes, base_url: str | None) -> ParsedFeed:
         return ParsedFeed(items=[], bozo=f"JSONDecodeError: {exc}")
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         return ParsedFeed(items=[], bozo="not a JSON Feed: no items list")
-    lang = normalise_declared(data.get("language"))
+    lang = normalise_declared(_str(data.get("language")))
     items = []
     for entry in data["items"]:
         if not isinstance(entry, dict):
             continue
-        link = entry.get("url") or entry.get("external_url")
-        if isinstance(link, str) and base_url:
+        link = _str(entry.get("url")) or _str(entry.get("external_url"))
+        if link and base_url:
             link = urljoin(base_url, link)
-        published = parse_datetime(entry.get("date_published")) or parse_datetime(entry.get("date_modified"))
+        published = parse_datetime(_str(entry.get("date_published"))) or parse_datetime(
+            _str(entry.get("date_modified"))
+        )
+        summary = _str(entry.get("summary")) or _str(entry.get("content_html")) or _str(entry.get("content_text"))
         items.append(
             FeedItem(
-                title=html_to_text(entry.get("title")) if isinstance(entry.get("title"), str) else None,
-                link=link if isinstance(link, str) else None,
-                summary=html_to_text(entry.get("summary") or entry.get("content_html") or entry.get("content_text")),
+                title=html_to_text(_str(entry.get("title"))),
+                link=link,
+                summary=html_to_text(summary),
                 published_at=published if published and is_plausible(published) else None,
-                guid=str(entry.get("id")) if entry.get("id") is not None else None,
-                language=normalise_declared(entry.get("language")) or lang,
+                guid=str(entry["id"]) if isinstance(entry.get("id"), (str, int)) else None,
+                language=normalise_declared(_str(entry.get("language"))) or lang,
             )
         )
-    title = data.get("title")
-    return ParsedFeed(items=items, title=title if isinstance(title, str) else None, language=lang, version="json")
+    return ParsedFeed(items=items, title=_str(data.get("title")), language=lang, version="json")
+
+
+def _str(value: Any) -> str | None:
+    """JSON Feed fields are strings by spec; anything else from the wild is ignored."""
+    return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -242,10 +262,13 @@ def poll_feed(session_factory: Any, source: Any, feed: Any, settings: Any) -> Po
         else:
             state.consecutive_failures = 0
             state.last_success_at = now
-            if poll.status == "ok":
+            if poll.status in ("ok", "unchanged"):
+                # New validators even when the body is unchanged: a server that changed its
+                # ETag would otherwise never answer 304 again.
                 state.etag = result.headers.get("etag")
                 state.last_modified = result.headers.get("last-modified")
                 state.body_hash = new_hash
+            if poll.status == "ok":
                 state.items_seen += poll.items
             if poll.new_links:
                 state.last_new_item_at = now

@@ -281,6 +281,15 @@ def store_article(
         existing.revision += 1
         existing.seq = next_seq(session)
         existing.updated_at = now
+        if existing.duplicate_of is not None:
+            # Its text changed: is it still a copy of its origin?
+            origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"])
+            if origin is None:
+                existing.duplicate_of, existing.duplicate_kind, existing.cluster_id = None, None, existing.id
+            else:
+                existing.duplicate_of = origin.duplicate_of or origin.id
+                existing.duplicate_kind = kind
+                existing.cluster_id = origin.cluster_id or origin.id
         return StoredArticle(existing.id, "revision", "revision")
 
     origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"])

@@ -46,9 +46,7 @@ URL_NAME = re.compile(r"_CONN|DATABASE_URL")
 # `${VAR:?message}`: a variable compose refuses to run without.
 REQUIRED_REF = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}")
 # Any interpolation: `${VAR}`, `${VAR:-default}`, `${VAR:?msg}`, `$VAR`.
-ANY_REF = re.compile(
-    r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
-)
+ANY_REF = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)[^}]*\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
 REF_PLACEHOLDER = "required-ref"
 
 
@@ -139,9 +137,7 @@ def test_required_services_exist(services: dict[str, dict[str, Any]]) -> None:
 
 
 @pytest.mark.parametrize("name", LONG_RUNNING_SERVICES)
-def test_long_running_service_has_healthcheck(
-    services: dict[str, dict[str, Any]], name: str
-) -> None:
+def test_long_running_service_has_healthcheck(services: dict[str, dict[str, Any]], name: str) -> None:
     healthcheck = services[name].get("healthcheck")
     assert isinstance(healthcheck, dict), f"{name}: no healthcheck"
     assert not healthcheck.get("disable", False), f"{name}: healthcheck disabled"
@@ -158,54 +154,33 @@ def test_init_waits_for_both_databases(services: dict[str, dict[str, Any]]) -> N
 
 
 @pytest.mark.parametrize("name", AIRFLOW_SERVICES)
-def test_airflow_service_waits_for_init(
-    services: dict[str, dict[str, Any]], name: str
-) -> None:
+def test_airflow_service_waits_for_init(services: dict[str, dict[str, Any]], name: str) -> None:
     depends_on = services[name].get("depends_on")
     assert isinstance(depends_on, dict), f"{name}: depends_on must use conditions"
-    assert (
-        depends_on.get("airflow-init", {}).get("condition")
-        == "service_completed_successfully"
-    )
+    assert depends_on.get("airflow-init", {}).get("condition") == "service_completed_successfully"
     for db in DATABASE_SERVICES:
-        assert depends_on.get(db, {}).get("condition") == "service_healthy", (
-            f"{name} -> {db}"
-        )
+        assert depends_on.get(db, {}).get("condition") == "service_healthy", f"{name} -> {db}"
 
 
 def _assert_not_literal(where: str, name: str, value: object) -> None:
-    assert isinstance(value, str), (
-        f"{where}: {name} must be a ${{VAR:?...}} reference, got {value!r}"
-    )
+    assert isinstance(value, str), f"{where}: {name} must be a ${{VAR:?...}} reference, got {value!r}"
     refs = _references(value)
     assert refs, f"{where}: {name} is a literal value"
     for ref in refs:
-        assert REQUIRED_REF.fullmatch(ref.group(0)), (
-            f"{where}: {name} uses {ref.group(0)!r}; use ${{VAR:?set in .env}}"
-        )
+        assert REQUIRED_REF.fullmatch(ref.group(0)), f"{where}: {name} uses {ref.group(0)!r}; use ${{VAR:?set in .env}}"
     if URL_NAME.search(name):
         # Credentials inside the URL must be references; the rest is structure.
         url = urlsplit(REQUIRED_REF.sub(REF_PLACEHOLDER, value))
-        assert url.password == REF_PLACEHOLDER, (
-            f"{where}: {name} password is not a reference"
-        )
-        assert url.username == REF_PLACEHOLDER, (
-            f"{where}: {name} user is not a reference"
-        )
+        assert url.password == REF_PLACEHOLDER, f"{where}: {name} password is not a reference"
+        assert url.username == REF_PLACEHOLDER, f"{where}: {name} user is not a reference"
     else:
-        assert REQUIRED_REF.fullmatch(value), (
-            f"{where}: {name} must be exactly one ${{VAR:?...}}"
-        )
+        assert REQUIRED_REF.fullmatch(value), f"{where}: {name} must be exactly one ${{VAR:?...}}"
 
 
-def test_no_literal_secrets_in_environment(
-    compose: dict[str, Any], services: dict[str, dict[str, Any]]
-) -> None:
+def test_no_literal_secrets_in_environment(compose: dict[str, Any], services: dict[str, dict[str, Any]]) -> None:
     checked = 0
     blocks: dict[str, dict[str, Any]] = {
-        key: value
-        for key, value in compose.items()
-        if key.startswith("x-") and isinstance(value, dict)
+        key: value for key, value in compose.items() if key.startswith("x-") and isinstance(value, dict)
     }
     blocks.update(services)
     for where, block in blocks.items():
@@ -224,28 +199,18 @@ def test_ports_bind_to_localhost_only(services: dict[str, dict[str, Any]]) -> No
             if isinstance(port, dict):
                 assert port.get("host_ip") == "127.0.0.1", f"{name}: {port!r}"
             else:
-                assert str(port).startswith("127.0.0.1:"), (
-                    f"{name}: {port!r} is not bound to 127.0.0.1"
-                )
+                assert str(port).startswith("127.0.0.1:"), f"{name}: {port!r} is not bound to 127.0.0.1"
     assert published, "expected the api-server port to be published"
-    assert "127.0.0.1:8080:8080" in [
-        str(p) for p in services["airflow-apiserver"].get("ports") or []
-    ]
+    assert "127.0.0.1:8080:8080" in [str(p) for p in services["airflow-apiserver"].get("ports") or []]
 
 
 def test_env_example_defines_every_referenced_variable(compose: dict[str, Any]) -> None:
-    referenced = {
-        ref.group("braced") or ref.group("bare")
-        for text in _strings(compose)
-        for ref in _references(text)
-    }
+    referenced = {ref.group("braced") or ref.group("bare") for text in _strings(compose) for ref in _references(text)}
     assert referenced, "compose file references no variables"
     missing = referenced - _env_example_names()
     assert not missing, f".env.example lacks: {sorted(missing)}"
 
 
 def test_dotenv_is_gitignored() -> None:
-    lines = {
-        line.strip() for line in GITIGNORE.read_text(encoding="utf-8").splitlines()
-    }
+    lines = {line.strip() for line in GITIGNORE.read_text(encoding="utf-8").splitlines()}
     assert lines & {".env", "/.env"}, ".env must be listed in .gitignore"

@@ -368,13 +368,6 @@ def test_unset_env_var_without_default(tmp_path: Path, monkeypatch: pytest.Monke
     assert "not set and has no default" in msg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: newsmon/config.py _expand_env() raises with only the file path; unlike every other "
-        "error it does not name the source ('env-src', sources[1]) or the field (feeds[0])."
-    ),
-)
 def test_unset_env_var_error_names_source_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSMON_TEST_SURELY_UNSET", raising=False)
     path = _write(tmp_path, GOOD_SOURCE + UNSET_VAR_SOURCE)

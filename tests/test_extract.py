@@ -231,12 +231,6 @@ def test_afp_copy_has_same_text_hash_as_original() -> None:
     assert original.text.rstrip().endswith("(AFP)")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/extract.py process_page keeps the <h1> headline as the first line of the text "
-    "when the template puts it inside the extracted container (10 of the 14 replay articles), so the "
-    "text and its text_hash depend on the template rather than on the article",
-)
 def test_text_does_not_repeat_the_headline() -> None:
     starts_with_title = []
     for path in ARTICLE_PATHS:
@@ -246,12 +240,6 @@ def test_text_does_not_repeat_the_headline() -> None:
     assert starts_with_title == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/extract.py process_page: the same AFP copy in a template without "
-    "itemprop=articleBody gets the headline prepended to its text, so its text_hash no longer matches the "
-    "original and the exact duplicate is missed",
-)
 def test_afp_copy_without_microdata_is_still_exact_duplicate() -> None:
     html = fixture_body(AFP_COPY).decode("utf-8")
     assert ' itemprop="articleBody"' in html
@@ -350,11 +338,6 @@ def navigation_page(links: int) -> bytes:
         20,
         pytest.param(
             40,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: processors/extract.py process_page accepts trafilatura's fallback text, so a page "
-                "of nothing but navigation links (40 here) becomes an Article whose text is the link list",
-            ),
         ),
     ],
 )
@@ -435,22 +418,12 @@ def test_fundus_titles(corpus: Path) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/extract.py process_page takes the JSON-LD headline verbatim (JSON in <script> is "
-    "not entity-decoded by the HTML parser): '&#8216;', '&#039;', '&quot;' reach Article.title undecoded",
-)
 def test_fundus_titles_have_no_html_entities(corpus: Path) -> None:
     titles = [r.title for _, r in fundus_results(corpus) if isinstance(r, Article) and r.title]
     escaped = [t for t in titles if any(e in t for e in ("&#", "&quot;", "&amp;", "&lt;", "&gt;"))]
     assert escaped == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/extract.py process_page does not html-unescape JSON-LD strings: a headline "
-    "written as 'Ukraine&#039;s plan' becomes the title 'Ukraine&#039;s plan'",
-)
 def test_jsonld_headline_entities_decoded() -> None:
     html = fixture_body(MAIN_PAGE).decode("utf-8")
     title = "Coalition of the willing endorses Paris plan for Ukraine's security guarantees"

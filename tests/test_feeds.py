@@ -198,14 +198,6 @@ def test_json_feed_with_leading_whitespace() -> None:
     assert len(feed.items) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: readers/feeds.py parse_feed() sniffs JSON with body.lstrip()[:1] in (b'{', b'['); a "
-        "UTF-8 BOM (common on Windows-generated JSON Feeds) hides the '{', so the JSON Feed goes to "
-        "feedparser and yields no items, although _parse_json_feed() itself decodes utf-8-sig."
-    ),
-)
 def test_json_feed_with_utf8_bom() -> None:
     feed = parse_feed(b"\xef\xbb\xbf" + json.dumps(JSON_FEED).encode(), base_url="https://json.example.com/feed.json")
     assert feed.version == "json"
@@ -221,15 +213,6 @@ def test_json_feed_with_utf8_bom() -> None:
         {"language": 7, "items": []},
     ],
     ids=["summary-int", "date-int", "item-language-list", "feed-language-int"],
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: readers/feeds.py _parse_json_feed() passes JSON values to html_to_text(), "
-        "parse_datetime() and normalise_declared() without checking they are strings, so a JSON "
-        "Feed with a number/list in summary, date_published or language raises TypeError/"
-        "AttributeError (parse_feed promises never to raise; poll_feed lets it escape)."
-    ),
 )
 def test_json_feed_with_non_string_fields_never_raises(doc: dict[str, Any]) -> None:
     feed = parse_feed(json.dumps(doc).encode(), base_url="https://x.example.com/feed.json")
@@ -339,14 +322,6 @@ def test_html_to_text() -> None:
     assert html_to_text("1 < 2 and 3 > 2") == "1 < 2 and 3 > 2"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: readers/feeds.py html_to_text() uses lxml text_content(), which joins adjacent block "
-        "elements and <br> with no separator: '<p>Ukraine</p><p>Security guarantees</p>' becomes "
-        "'UkraineSecurity guarantees', gluing words that the topic matcher needs on word boundaries."
-    ),
-)
 def test_html_to_text_separates_blocks() -> None:
     assert html_to_text("<p>Ukraine</p><p>Security guarantees</p>") == "Ukraine Security guarantees"
     assert html_to_text("first line<br>second line") == "first line second line"
@@ -357,25 +332,10 @@ def test_html_to_text_separates_blocks() -> None:
 # Garbage never raises
 # ================================================================================================
 
-NOT_A_FEED_BUG = (
-    "BUG: readers/feeds.py parse_feed() sets bozo only when feedparser flags the document; a "
-    "well-formed XML/HTML document that is no feed (feedparser version '') served with an XML or "
-    "feed content type gets no bozo, so poll_feed() records it as an 'ok' poll with 0 items "
-    "instead of parse_error."
-)
-
 GARBAGE = [
     pytest.param(
         b"",
         id="empty",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "BUG: readers/feeds.py parse_feed(b'') returns bozo=None (feedparser does not flag an "
-                "empty document), so poll_feed records an empty 200 response as a successful 'ok' poll "
-                "instead of 'parse_error'."
-            ),
-        ),
     ),
     pytest.param(b"   \n\t ", id="whitespace"),
     pytest.param(b"not xml", id="text"),
@@ -391,12 +351,10 @@ GARBAGE = [
     pytest.param(
         b"<html><head><title>404</title></head><body><h1>Not found</h1></body></html>",
         id="html",
-        marks=pytest.mark.xfail(strict=True, reason=NOT_A_FEED_BUG),
     ),
     pytest.param(
         b'<?xml version="1.0"?><error><code>403</code><message>Denied</message></error>',
         id="xml-not-a-feed",
-        marks=pytest.mark.xfail(strict=True, reason=NOT_A_FEED_BUG),
     ),
     pytest.param("<?xml version='1.0' encoding='utf-16'?><rss>".encode("utf-16"), id="utf16-cut"),
     pytest.param(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;&a;</x', id="doctype-cut"),
@@ -777,22 +735,11 @@ def test_http_error_counts_failures_and_keeps_links(poller: Poller, server: Feed
             b'<?xml version="1.0"?><error><code>403</code><message>Denied</message></error>',
             "application/xml",
             id="xml-not-a-feed",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=NOT_A_FEED_BUG,
-            ),
         ),
         pytest.param(
             b"",
             "application/rss+xml",
             id="empty-body",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "BUG: readers/feeds.py parse_feed(b'') gives no bozo reason, so poll_feed() "
-                    "records an empty 200 response as 'ok' (failure counter reset) instead of parse_error."
-                ),
-            ),
         ),
     ],
 )

@@ -334,15 +334,6 @@ def test_gzip_bomb_is_too_large_and_fast(server: LocalServer) -> None:
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: readers/http.py fetch() relies on httpx's iter_bytes(), which inflates each raw read "
-        "(up to 64 KiB compressed) in one zlib call without max_length; a ~50 KB gzip bomb is "
-        "inflated to 50 MB in memory before the max_bytes check sees the chunk (peak ~80 MB for a "
-        "1 MiB cap), contrary to the docstring's 'a gzip bomb stops at the cap'."
-    ),
-)
 def test_gzip_bomb_memory_stays_near_the_cap(server: LocalServer) -> None:
     import tracemalloc
 
@@ -366,7 +357,7 @@ def test_corrupt_gzip_is_network_error(server: LocalServer) -> None:
     res = fetch(server.url("/badgz"), user_agent=UA, allow_private=True)
 
     assert res.status == "network_error"
-    assert res.error is not None and "DecodingError" in res.error
+    assert res.error is not None and "encoding" in res.error
 
 
 # -- broken and slow servers ---------------------------------------------------------------------
@@ -452,14 +443,6 @@ def test_slow_drip_body_times_out_within_a_few_seconds(server: LocalServer) -> N
     assert elapsed < 5  # 3 x timeout plus slack
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: readers/http.py fetch() checks the overall 3 x timeout deadline only inside the body "
-        "loop; a server that drips its status line/headers a byte at a time (each read < timeout) "
-        "holds the worker until the headers end (httpcore allows ~100 KB of headers)."
-    ),
-)
 def test_slow_drip_headers_time_out_within_overall_bound(server: LocalServer) -> None:
     def drip_headers(h: BaseHTTPRequestHandler) -> None:
         h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")

@@ -91,11 +91,6 @@ def test_canonicalize_relative_url_with_base(href: str, base: str, expected: str
     assert canonicalize_url(href, base=base) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/urls.py canonicalize_url rebuilds netloc from parts.hostname, which drops "
-    "the brackets of an IPv6 literal: http://[::1]:8080/x -> http://::1:8080/x (not a valid URL)",
-)
 def test_canonicalize_url_keeps_ipv6_brackets() -> None:
     assert canonicalize_url("http://[::1]:8080/x") == "http://[::1]:8080/x"
     assert canonicalize_url("http://[2001:db8::1]/a") == "http://[2001:db8::1]/a"
@@ -356,21 +351,10 @@ def test_parse_datetime_junk_is_none(value: str | None) -> None:
     assert parse_datetime(value) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/dates.py parse_datetime reads RFC 822 '-0000' (UTC per RFC 5322 3.3) as a "
-    "naive time in `tz`: email.utils.parsedate_to_datetime returns a naive datetime for -0000",
-)
 def test_parse_datetime_rfc822_minus_zero_is_utc() -> None:
     assert parse_datetime("Tue, 06 Jan 2026 19:40:00 -0000", tz="Europe/Kyiv") == _T
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: processors/dates.py parse_datetime falls back to dateutil.parser.parse without a default, "
-    "so partial values ('2024', 'May', '10:30') are completed with today's date: a clock-dependent, "
-    "invented publication date",
-)
 @pytest.mark.parametrize("value", ["2024", "May", "10:30"])
 def test_parse_datetime_partial_values_are_not_completed_from_the_clock(value: str) -> None:
     assert parse_datetime(value) is None

@@ -378,12 +378,6 @@ def test_changed_text_is_revision(session_factory: Factory) -> None:
         assert rev.raw_page_id == before.raw_page_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store/repo.py store_article (revision branch) never re-checks duplicates: an 'exact' "
-    "duplicate whose text is revised keeps duplicate_of/duplicate_kind='exact'/cluster_id of an origin "
-    "whose text no longer matches, and store_summary still counts it as an exact duplicate",
-)
 def test_revised_exact_duplicate_is_no_longer_exact(session_factory: Factory) -> None:
     _setup_sources(session_factory)
     origin = _store(session_factory, "https://a.example/1", TEXT_1)
