@@ -6,7 +6,7 @@ process discovers links from its news sitemaps, then one `scrapy crawl article` 
 fetches its pending links politely (robots.txt, per-host delay, size and time limits) and
 stores the raw pages. Each crawl is its own OS process (Twisted's reactor cannot restart).
 Mapped per source: one failed source fails and retries alone. Fetch tasks emit events on
-`newsmon://store/raw_pages`, which triggers `news_process`.
+`newsmon.store.raw_pages`, which triggers `news_process`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 
 Polls every RSS/Atom/JSON feed of the configured sources (one mapped task per source, so a
 broken source fails and retries alone) with conditional GET, and writes discovered links to
-the store. Each mapped task emits an event on the `newsmon://store/links` asset with its
+the store. Each mapped task emits an event on the `newsmon.store.links` asset with its
 counts; `report` logs a per-source table. A source whose feeds all failed turns red.
 """
 

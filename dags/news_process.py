@@ -1,7 +1,7 @@
 """
 ### news_process
 
-Runs when new raw pages are stored (`newsmon://store/raw_pages`). Splits the pending pages
+Runs when new raw pages are stored (`newsmon.store.raw_pages`). Splits the pending pages
 into batches (ids only cross XCom), then each mapped task cleans, scores relevance,
 deduplicates and stores its pages: an `Article` or a recorded rejection with its reason.
 Re-running changes nothing: processed pages are skipped and articles are upserted per link.
