@@ -46,7 +46,14 @@ compose-check: env
 pytest: env
 	$(BIN)/python -m pytest
 
-test: lint typecheck compose-check pytest
+# The extraction quality gate (newsmon/quality.py): scores against trafilatura on the shared
+# corpus, floors pinned in quality/baseline.json. `make test` runs it where the corpus exists.
+CORPUS ?= ../shared/corpus
+
+quality: env
+	$(BIN)/python -m newsmon.quality --corpus $(CORPUS)
+
+test: lint typecheck compose-check pytest $(if $(wildcard $(CORPUS)),quality)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

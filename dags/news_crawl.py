@@ -2,7 +2,8 @@
 ### news_crawl
 
 Hourly, and whenever feeds add links: for each source, one `scrapy crawl news_sitemap`
-process discovers links from its news sitemaps, then one `scrapy crawl article` process
+process discovers links from its news sitemaps and one `scrapy crawl section` process from
+its section pages (links matching the source's pattern), then one `scrapy crawl article` process
 fetches its pending links politely (robots.txt, per-host delay, size and time limits) and
 stores the raw pages. Each crawl is its own OS process (Twisted's reactor cannot restart).
 Mapped per source: one failed source fails and retries alone. Fetch tasks emit events on
@@ -46,6 +47,23 @@ def news_crawl() -> None:
         context["outlet_events"][LINKS].extra = counts
         return counts
 
+    @task
+    def section_sources() -> list[str]:
+        from newsmon.pipeline import list_sources
+
+        return list_sources("sections")
+
+    @task(outlets=[LINKS], map_index_template="{{ source_label }}")
+    def discover_sections(source_id: str) -> dict[str, Any]:
+        from newsmon.pipeline import crawl_source
+
+        context: Any = get_current_context()
+
+        context["source_label"] = source_id
+        counts = jsonable(crawl_source(source_id, "section"))
+        context["outlet_events"][LINKS].extra = counts
+        return counts
+
     @task(trigger_rule="all_done")
     def fetch_sources() -> list[str]:
         from newsmon.pipeline import list_sources
@@ -72,14 +90,17 @@ def news_crawl() -> None:
         logging.getLogger("newsmon").info(
             "%s",
             log_table(
-                "pages fetched", rows, ["source", "fetched", "pages/new", "downloader/request_count", "exit_code"]
+                "pages fetched",
+                rows,
+                ["source", "new", "known", "errors", "fetched", "downloader/request_count", "exit_code"],
             ),
         )
         return {"sources": len(rows), "fetched": sum(int(r.get("fetched", 0)) for r in rows)}
 
     discovered = discover.expand(source_id=sitemap_sources())
+    sections = discover_sections.expand(source_id=section_sources())
     to_fetch = fetch_sources()
-    discovered >> to_fetch
+    [discovered, sections] >> to_fetch
     report(fetch.expand(source_id=to_fetch))
 
 

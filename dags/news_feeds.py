@@ -51,7 +51,12 @@ def news_feeds() -> None:
         # Index the lazy XCom sequence: iterating it probes one offset past the end.
         rows = [dict(results[i]) for i in range(len(results)) if results[i]]
         logging.getLogger("newsmon").info(
-            "%s", log_table("feeds polled", rows, ["source", "feeds", "items", "new_links", "statuses"])
+            "%s",
+            log_table(
+                "feeds polled",
+                rows,
+                ["source", "feeds", "not_due", "new_links", "known_links", "errors_count", "statuses", "disabled"],
+            ),
         )
         return {"sources": len(rows), "new_links": sum(int(r.get("new_links", 0)) for r in rows)}
 

@@ -83,6 +83,60 @@ class Politeness(_Strict):
     obey_robots: bool = True
 
 
+class Polling(_Strict):
+    """Adaptive feed polling and failure accounting (global defaults in ``polling:`` at the top
+    of sources.yaml, overridden per source). Intervals are seconds.
+
+    A feed that brings new items is polled more often (down to ``min_interval``), a quiet one
+    less often (up to ``max_interval``, which also bounds how stale a feed whose server answers
+    304 wrongly can get; an unconditional GET is forced every ``unconditional_every``).
+    Failures add their weight to a score reset by any success; the feed is disabled when the
+    score reaches ``disable_after``.
+    """
+
+    min_interval: int = Field(default=300, ge=60, le=86_400)
+    max_interval: int = Field(default=6 * 3600, ge=60, le=7 * 86_400)
+    unconditional_every: int = Field(default=24 * 3600, ge=300)
+    # New items a poll should find: fewer means the feed is polled too often, more that news
+    # waits too long to be discovered (never more than a quarter of what the feed lists).
+    target_new_items: float = Field(default=2.0, ge=1.0, le=50.0)
+    disable_after: float = Field(default=10.0, gt=0)
+    failure_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "timeout": 0.5,
+            "network_error": 0.5,
+            "http_5xx": 0.5,
+            "http_429": 0.25,
+            "http_4xx": 1.0,
+            "http_404": 2.0,
+            "http_410": 5.0,
+            "parse_error": 2.0,
+            "too_large": 1.0,
+            "blocked": 5.0,
+            "redirect_loop": 2.0,
+        }
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Polling:
+        if self.min_interval > self.max_interval:
+            raise ValueError("min_interval must not exceed max_interval")
+        for key, weight in self.failure_weights.items():
+            if weight < 0:
+                raise ValueError(f"failure weight {key!r} must not be negative")
+        return self
+
+    def weight(self, status: str, http_status: int | None) -> float:
+        """The weight of one failed poll (``http_error`` weighs by its code)."""
+        w = self.failure_weights
+        if status == "http_error" and http_status is not None:
+            for key in (f"http_{http_status}", f"http_{http_status // 100}xx"):
+                if key in w:
+                    return w[key]
+            return 1.0
+        return w.get(status, 1.0)
+
+
 class FeedConfig(_Strict):
     url: str
     name: str | None = None
@@ -100,6 +154,31 @@ class SitemapConfig(_Strict):
     _url = field_validator("url")(_check_http_url)
 
 
+class SectionConfig(_Strict):
+    """A section page (a list of articles) and the pattern its article links match.
+
+    ``link_pattern`` is a Python regular expression searched in each absolute link URL of
+    the page; only matching links are recorded (navigation, tags and authors are not).
+    """
+
+    url: str
+    link_pattern: str
+    name: str | None = None
+
+    _url = field_validator("url")(_check_http_url)
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("link_pattern is empty")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"link_pattern is not a valid regular expression: {exc}") from exc
+        return value
+
+
 class SourceConfig(_Strict):
     id: str
     name: str
@@ -111,7 +190,9 @@ class SourceConfig(_Strict):
     enabled: bool = True
     feeds: list[FeedConfig] = Field(default_factory=list)
     news_sitemaps: list[SitemapConfig] = Field(default_factory=list)
+    sections: list[SectionConfig] = Field(default_factory=list)
     politeness: Politeness = Field(default_factory=Politeness)
+    polling: Polling | None = None  # None: the file's global ``polling`` defaults
 
     @field_validator("feeds", "news_sitemaps", mode="before")
     @classmethod
@@ -153,14 +234,19 @@ class SourceConfig(_Strict):
 
     @model_validator(mode="after")
     def _has_entry_point(self) -> SourceConfig:
-        if not self.feeds and not self.news_sitemaps:
-            raise ValueError("a source needs at least one feed or news sitemap")
+        if not self.feeds and not self.news_sitemaps and not self.sections:
+            raise ValueError("a source needs at least one feed or news sitemap (or a section page)")
         return self
 
 
 class SourcesFile(_Strict):
     version: Literal[1] = 1
     sources: list[SourceConfig]
+    polling: Polling = Field(default_factory=Polling)
+
+    def polling_for(self, source: SourceConfig) -> Polling:
+        """The polling bounds of ``source``: its own, else the global defaults."""
+        return source.polling or self.polling
 
     @model_validator(mode="after")
     def _unique(self) -> SourcesFile:
@@ -192,8 +278,19 @@ class TermGroup(_Strict):
     id: str
     weight: float = Field(default=1.0, gt=0)
     anchor: bool = False
+    # A negative group subtracts its weight (confusable stories: other wars' ceasefires, polls).
+    negative: bool = False
+    # A topic group whose terms name the story by themselves ("coalition of the willing"): its
+    # match also counts as the anchor.
+    standalone: bool = False
     tag: str | None = None
     terms: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _negative(self) -> TermGroup:
+        if self.negative and (self.anchor or self.tag or self.standalone):
+            raise ValueError("a negative group cannot be an anchor, standalone or carry a tag")
+        return self
 
     @field_validator("terms")
     @classmethod
@@ -206,6 +303,53 @@ class TermGroup(_Strict):
         return value
 
 
+class GoogleNewsEdition(_Strict):
+    """One Google News RSS search (one language edition): ``hl``, ``gl`` and ``ceid`` as Google
+    names them. The query is built from the topic's term groups unless ``query`` is given."""
+
+    language: str
+    hl: str
+    gl: str = Field(pattern=r"^[A-Z]{2}$")
+    ceid: str = Field(pattern=r"^[A-Z]{2}:[A-Za-z-]{2,8}$")
+    timezone: str = "UTC"
+    # Phrases searched besides the whole-word terms of ``search.groups`` in this language
+    # (needed where those terms are stems like ``гаранті* безпеки``: Google matches words).
+    terms: list[str] = Field(default_factory=list)
+    # The word that ties a result to the story (default: the first plain anchor term).
+    anchor: str | None = None
+    query: str | None = None  # the whole query, verbatim
+
+    @field_validator("language")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if not LANG_RE.match(value):
+            raise ValueError(f"language {value!r} is not an ISO 639-1 code")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        return SourceConfig._tz(value)
+
+
+class GdeltSearch(_Strict):
+    """The GDELT DOC 2.0 API (article list as RSS). Optional: off unless enabled."""
+
+    enabled: bool = False
+    query: str | None = None  # default: the English terms of ``search.groups``
+    timespan: str = Field(default="1d", pattern=r"^[0-9]{1,3}(min|h|d|w|m)$")
+    max_records: int = Field(default=75, ge=1, le=250)
+
+
+class SearchConfig(_Strict):
+    """Topic search feeds: generated sources that every DAG polls like any other feed."""
+
+    groups: list[str] = Field(min_length=1)  # term groups whose terms make the query
+    window: str = Field(default="2d", pattern=r"^[0-9]{1,3}[hd]$")  # Google's ``when:`` operator
+    google_news: list[GoogleNewsEdition] = Field(default_factory=list)
+    gdelt: GdeltSearch = Field(default_factory=GdeltSearch)
+
+
 class TopicProfile(_Strict):
     id: str
     version: int = Field(ge=1)
@@ -213,7 +357,18 @@ class TopicProfile(_Strict):
     description: str = ""
     threshold: float = Field(gt=0)
     title_boost: float = Field(default=2.0, ge=1.0)
+    # Factor of a match in a feed summary or meta description (the title's is title_boost).
+    description_weight: float = Field(default=1.0, gt=0)
+    # A topic match in the body counts fully within this many characters of an anchor match
+    # (0: anywhere), otherwise distant_factor of its weight.
+    proximity: int = Field(default=0, ge=0)
+    distant_factor: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Words that make a following topic match the setting rather than the subject
+    # ("amid peace talks"): such a match counts background_factor of its weight.
+    background_cues: dict[str, list[str]] = Field(default_factory=dict)
+    background_factor: float = Field(default=1.0, ge=0.0, le=1.0)
     groups: list[TermGroup] = Field(min_length=1)
+    search: SearchConfig | None = None
 
     @model_validator(mode="after")
     def _anchor(self) -> TopicProfile:
@@ -222,7 +377,134 @@ class TopicProfile(_Strict):
         ids = [g.id for g in self.groups]
         if len(ids) != len(set(ids)):
             raise ValueError("term group ids must be unique")
+        if self.search is not None:
+            unknown = [g for g in self.search.groups if g not in ids]
+            if unknown:
+                raise ValueError(f"search.groups: unknown term group(s) {unknown}")
+            langs = [e.language for e in self.search.google_news]
+            if len(langs) != len(set(langs)):
+                raise ValueError("search.google_news: one edition per language")
+            for edition in self.search.google_news:
+                search_query(self, edition)  # raises when no query can be built
+            if self.search.gdelt.enabled:
+                gdelt_query(self)
         return self
+
+
+# -- topic search feeds -------------------------------------------------------------------------
+
+GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search"
+GDELT_DOC_API = "https://api.gdeltproject.org/api/v2/doc/doc"
+
+
+def _plain_terms(topic: TopicProfile, group_ids: list[str], language: str) -> list[str]:
+    """Terms of the groups in ``language`` that search engines can match: whole words only
+    (a ``*`` stem matches nothing on Google, which searches words)."""
+    out: list[str] = []
+    for group in topic.groups:
+        if group.id in group_ids:
+            for term in group.terms.get(language, []):
+                if "*" not in term and term not in out:
+                    out.append(term)
+    return out
+
+
+def _or_phrases(terms: list[str]) -> str:
+    quoted = [f'"{t}"' if " " in t else t for t in terms]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+def search_query(topic: TopicProfile, edition: GoogleNewsEdition) -> str:
+    """The Google News query of one edition, e.g. ``("security guarantees" OR ...) Ukraine when:2d``."""
+    search = topic.search
+    if search is None:
+        raise ValueError("the topic profile has no search section")
+    if edition.query:
+        return edition.query
+    lang = edition.language
+    terms = [*edition.terms, *(t for t in _plain_terms(topic, search.groups, lang) if t not in edition.terms)]
+    if not terms:
+        raise ValueError(
+            f"search.google_news[{lang}]: the groups {search.groups} have no whole-word terms in {lang!r}; "
+            "give the edition `terms` or a `query`"
+        )
+    anchor = edition.anchor
+    if anchor is None:
+        plain = _plain_terms(topic, [g.id for g in topic.groups if g.anchor], lang)
+        anchor = plain[0] if plain else None
+    parts = [_or_phrases(terms)]
+    if anchor:
+        parts.append(_or_phrases([anchor]))
+    parts.append(f"when:{search.window}")
+    return " ".join(parts)
+
+
+def gdelt_query(topic: TopicProfile) -> str:
+    search = topic.search
+    if search is None:
+        raise ValueError("the topic profile has no search section")
+    if search.gdelt.query:
+        return search.gdelt.query
+    extra = [t for ed in search.google_news if ed.language == "en" for t in ed.terms]
+    terms = [*extra, *(t for t in _plain_terms(topic, search.groups, "en") if t not in extra)]
+    if not terms:
+        raise ValueError("search.gdelt: no English whole-word terms in search.groups; give a query")
+    return f"{_or_phrases(terms)} Ukraine"
+
+
+def search_sources(topic: TopicProfile) -> list[SourceConfig]:
+    """The search sources the topic profile generates: one per Google News edition, and GDELT
+    (disabled unless ``search.gdelt.enabled``). They have the group ``live``."""
+    from urllib.parse import urlencode
+
+    search = topic.search
+    if search is None:
+        return []
+    out = []
+    polite = Politeness(delay=5.0)
+    for ed in search.google_news:
+        params = urlencode({"q": search_query(topic, ed), "hl": ed.hl, "gl": ed.gl, "ceid": ed.ceid})
+        out.append(
+            SourceConfig(
+                id=f"search-google-news-{ed.language}",
+                name=f"Google News search ({ed.language})",
+                country=ed.gl,
+                languages=[ed.language],
+                timezone=ed.timezone,
+                homepage="https://news.google.com/",
+                feeds=[FeedConfig(url=f"{GOOGLE_NEWS_SEARCH}?{params}", kind="search")],
+                politeness=polite,
+            )
+        )
+    gd = search.gdelt
+    try:
+        query = gdelt_query(topic)
+    except ValueError:
+        if gd.enabled:
+            raise
+        return out  # disabled and nothing to ask for: no GDELT source
+    params = urlencode(
+        {
+            "query": query,
+            "mode": "artlist",
+            "format": "rss",
+            "sort": "datedesc",
+            "timespan": gd.timespan,
+            "maxrecords": gd.max_records,
+        }
+    )
+    out.append(
+        SourceConfig(
+            id="search-gdelt",
+            name="GDELT DOC API search",
+            languages=sorted({ed.language for ed in search.google_news} or {"en"}),
+            homepage="https://www.gdeltproject.org/",
+            enabled=gd.enabled,
+            feeds=[FeedConfig(url=f"{GDELT_DOC_API}?{params}", kind="search")],
+            politeness=polite,
+        )
+    )
+    return out
 
 
 def _read_yaml(path: Path) -> Any:
@@ -267,13 +549,23 @@ def _explain(path: Path, data: dict[str, Any], exc: ValidationError, kind: str) 
     return ConfigError("\n".join(lines))
 
 
-def load_sources(path: Path | str) -> SourcesFile:
+def load_sources(path: Path | str, topic: Path | str | TopicProfile | None = None) -> SourcesFile:
+    """The source registry; with ``topic`` (the profile or its file), plus the search sources
+    its ``search`` section generates (:func:`search_sources`)."""
     path = Path(path)
     data = _read_yaml(path)
     try:
-        return SourcesFile.model_validate(data)
+        registry = SourcesFile.model_validate(data)
     except ValidationError as exc:
         raise _explain(path, data, exc, "sources") from None
+    if topic is None:
+        return registry
+    profile = topic if isinstance(topic, TopicProfile) else load_topic(topic)
+    generated = search_sources(profile)
+    clash = sorted({s.id for s in generated} & {s.id for s in registry.sources})
+    if clash:
+        raise ConfigError(f"{path}: source id(s) {clash} are reserved for the search sources of the topic profile")
+    return SourcesFile(version=registry.version, sources=[*registry.sources, *generated], polling=registry.polling)
 
 
 def load_topic(path: Path | str) -> TopicProfile:

@@ -33,6 +33,7 @@ def prepare_environment(data_dir: Path, base: str) -> dict[str, str]:
         "NEWSMON_ALLOW_PRIVATE_ADDRESSES": "1",
         "NEWSMON_REPLAY_BASE": base,
         "NEWSMON_HOST_DELAY": "0",
+        "NEWSMON_POLL_ALL_FEEDS": "1",
         "NEWSMON_SCRAPY_LOG_LEVEL": "WARNING",
         "NEWSMON_RETRY_DELAY_SECONDS": "1",
         "AIRFLOW_HOME": str(airflow_home),

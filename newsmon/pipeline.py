@@ -49,7 +49,7 @@ def context(migrate: bool = False) -> Iterator[Context]:
     from store.db import migrate as run_migrations
 
     settings = get_settings()
-    sources = load_sources(settings.sources_file)
+    sources = load_sources(settings.sources_file, settings.topic_file)
     if migrate:
         run_migrations(settings.database_url)
     engine = create_engine_from_url(settings.database_url)
@@ -80,48 +80,68 @@ def list_sources(kind: str) -> list[str]:
         return [s.id for s in selected if s.feeds]
     if kind == "news_sitemaps":
         return [s.id for s in selected if s.news_sitemaps]
+    if kind == "sections":
+        return [s.id for s in selected if s.sections]
     if kind == "all":
         return [s.id for s in selected]
     raise ValueError(f"unknown source kind {kind!r}")
 
 
 def poll_source(source_id: str, raise_on_failure: bool = True) -> dict[str, Any]:
-    """Poll every feed of one source. Raises :class:`SourceFailed` (after recording each
-    feed's status) when all of its feeds failed, so the operator sees the task fail."""
+    """Poll the due feeds of one source (each feed has its own adaptive ``next_poll_at``;
+    disabled feeds are left alone). Raises :class:`SourceFailed` (after recording each
+    feed's status) when all of its polled feeds failed, so the operator sees the task fail.
+
+    Idempotent: a re-run within a feed's interval polls nothing (the feed is not due), unless
+    ``NEWSMON_POLL_ALL_FEEDS`` asks for every enabled feed now (the demo's one-shot cycle).
+    """
     from readers.feeds import poll_feed
     from store import repo
     from store.db import session_scope
 
     started = repo.utcnow()
+    poll_all = os.environ.get("NEWSMON_POLL_ALL_FEEDS", "").strip().lower() in ("1", "true", "yes", "on")
     with context() as ctx:
         source = ctx.sources.get(source_id)
+        polling = ctx.sources.polling_for(source)
+        with session_scope(ctx.factory) as session:
+            for feed in source.feeds:
+                repo.feed_state(session, source.id, feed.url, feed.kind)
+            due = repo.due_feed_urls(session, [f.url for f in source.feeds], started)
+            if poll_all:
+                due |= {s.url for s in repo.feed_health(session, now=started, source_ids=[source.id]) if not s.disabled}
         results = []
         for feed in source.feeds:
-            with session_scope(ctx.factory) as session:
-                disabled = repo.feed_state(session, source.id, feed.url, feed.kind).disabled
-            if disabled:
-                continue
-            results.append(poll_feed(ctx.factory, source, feed, ctx.settings))
+            if feed.url in due:
+                results.append(poll_feed(ctx.factory, source, feed, ctx.settings, polling=polling))
         statuses = Counter(r.status for r in results)
+        failed = [r for r in results if r.failed]
         counts: dict[str, Any] = {
             "source": source_id,
             "feeds": len(results),
+            "not_due": len(source.feeds) - len(results),
             "items": sum(r.items for r in results),
             "new_links": sum(r.new_links for r in results),
+            "known_links": sum(r.known_links for r in results),
+            "errors_count": len(failed),
             "statuses": dict(statuses),
-            "errors": {r.feed_url: r.error for r in results if r.failed},
+            "errors": {r.feed_url: r.error for r in failed},
+            "disabled": [r.feed_url for r in results if r.disabled],
+            "moved": {r.feed_url: r.moved_to for r in results if r.moved_to},
         }
-        all_failed = bool(results) and all(r.failed for r in results)
+        all_failed = bool(results) and len(failed) == len(results)
         with session_scope(ctx.factory) as session:
             repo.record_run(
                 session,
                 kind="feeds",
                 source_id=source_id,
                 started_at=started,
-                status="failed" if all_failed else ("partial" if any(r.failed for r in results) else "ok"),
+                status="failed" if all_failed else ("partial" if failed else "ok"),
                 counts=counts,
                 error="; ".join(f"{u}: {e}" for u, e in counts["errors"].items()) or None,
             )
+    for url in counts["disabled"]:
+        log.warning("source %s: feed %s is disabled after repeated failures", source_id, url)
     if all_failed and raise_on_failure:
         raise SourceFailed(f"{source_id}: every feed failed: {counts['errors']}")
     return counts
@@ -139,6 +159,26 @@ def scrapy_command(spider: str, source: SourceConfig, stats_file: str, limit: in
     if spider == "article":
         cmd += ["-a", f"limit={limit}"]
     return cmd
+
+
+def crawl_totals(spider: str, stats: dict[str, Any]) -> dict[str, int]:
+    """new / known / errors of one crawl, the same three numbers for every source and spider
+    (the operator's view in Asset events and the report tables)."""
+
+    def total(prefix: str, skip: tuple[str, ...] = ()) -> int:
+        return sum(int(v) for k, v in stats.items() if k.startswith(prefix) and k not in skip)
+
+    if spider == "article":
+        return {
+            "new": total("newsmon/pages/new"),
+            "known": total("newsmon/pages/same"),
+            "errors": total("newsmon/failed/") + total("newsmon/retry/"),
+        }
+    return {
+        "new": total("newsmon/links/new"),
+        "known": total("newsmon/links/known"),
+        "errors": total("newsmon/sitemaps/", skip=("newsmon/sitemaps/ok",)),
+    }
 
 
 def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure: bool = True) -> dict[str, Any]:
@@ -173,7 +213,11 @@ def crawl_source(source_id: str, spider: str, limit: int = 200, raise_on_failure
             if k.startswith("newsmon/") or k in ("downloader/request_count", "finish_reason", "item_scraped_count")
         }
     )
+    counts.update(crawl_totals(spider, stats))
     ok = proc.returncode == 0 and stats.get("finish_reason") == "finished"
+    sitemap_outcomes = {k: v for k, v in stats.items() if k.startswith("newsmon/sitemaps/")}
+    if spider in ("news_sitemap", "section") and sitemap_outcomes and not stats.get("newsmon/sitemaps/ok"):
+        ok = False  # every sitemap (or section page) of the source failed: the operator must see it
     with context() as ctx, session_scope(ctx.factory) as session:
         repo.record_run(
             session,
@@ -267,6 +311,11 @@ def process_batch(raw_ids: list[int]) -> dict[str, Any]:
                     "text_hash": result.text_hash,
                     "word_count": result.word_count,
                     "extractor": result.extractor,
+                    "modified_at": result.modified_at,
+                    "agencies": list(result.agencies),
+                    "section": result.section,
+                    "image": result.image,
+                    "extraction_method": result.extraction_method,
                     "relevance_score": rel.score,
                     "relevant": rel.relevant,
                     "tags": list(rel.tags),
@@ -289,6 +338,67 @@ def _known(sources: SourcesFile, source_id: str) -> bool:
     return any(s.id == source_id for s in sources.sources)
 
 
+# -- relevance: re-scoring stored articles ------------------------------------------------------
+
+RESCORE_BATCH_SIZE = 500
+
+
+def rescore_articles(all_articles: bool = False, batch_size: int = RESCORE_BATCH_SIZE) -> dict[str, Any]:
+    """Re-score stored articles with the current topic profile, without fetching anything.
+
+    Only articles scored by another profile version (or never scored) are looked at, or every
+    article with ``all_articles``. A row whose score, decision, tags, evidence or version
+    changes takes a new ``seq``; re-running with the same profile changes nothing. One
+    transaction per batch, so an interrupted run resumes where it stopped.
+    """
+    from processors.relevance import score_text
+    from store import repo
+    from store.db import create_engine_from_url, make_session_factory, session_scope
+
+    profile = topic()
+    version = f"{profile.id}@{profile.version}"
+    counts: Counter[str] = Counter()
+    after_id = 0
+    # Only the store and the profile: the source registry plays no part in re-scoring.
+    engine = create_engine_from_url(get_settings().database_url)
+    factory = make_session_factory(engine)
+    try:
+        while True:
+            with session_scope(factory) as session:
+                batch = repo.articles_to_rescore(session, None if all_articles else version, after_id, batch_size)
+                for article in batch:
+                    rel = score_text(profile, article.title, article.text, article.description)
+                    changed = repo.update_relevance(
+                        session,
+                        article,
+                        {
+                            "relevance_score": rel.score,
+                            "relevant": rel.relevant,
+                            "tags": list(rel.tags),
+                            "relevance_evidence": rel.matches,
+                            "topic_version": rel.profile,
+                        },
+                    )
+                    counts["examined"] += 1
+                    counts["changed" if changed else "unchanged"] += 1
+                    counts["relevant"] += int(rel.relevant)
+                last_id = batch[-1].id if batch else None
+            if last_id is None:
+                break
+            after_id = last_id
+    finally:
+        engine.dispose()
+    result = {"topic_version": version, **{k: counts[k] for k in ("examined", "changed", "unchanged", "relevant")}}
+    log.info(
+        "rescored %s articles with %s: %s changed, %s relevant",
+        result["examined"],
+        version,
+        result["changed"],
+        result["relevant"],
+    )
+    return result
+
+
 # -- whole cycle -------------------------------------------------------------------------------
 
 
@@ -306,6 +416,8 @@ def run_once() -> dict[str, Any]:
             report["feeds"].append({"source": source_id, "error": str(exc)})
     for source_id in list_sources("news_sitemaps"):
         report["sitemaps"].append(crawl_source(source_id, "news_sitemap", raise_on_failure=False))
+    for source_id in list_sources("sections"):
+        report.setdefault("sections", []).append(crawl_source(source_id, "section", raise_on_failure=False))
     for source_id in list_sources("all"):
         report["fetch"].append(crawl_source(source_id, "article", raise_on_failure=False))
     for batch in plan_process_batches():
@@ -323,3 +435,41 @@ def summary(source_ids: list[str] | None = None) -> dict[str, Any]:
         result = repo.store_summary(session, ids)
         result["sources"] = len(ids)
         return result
+
+
+# -- source health -----------------------------------------------------------------------------
+
+
+class SourceUnhealthy(RuntimeError):
+    """A source went silent beyond its cadence, its error rate jumped, or a feed was disabled."""
+
+
+def health_report(raise_on_problem: bool = True) -> dict[str, Any]:
+    """Per-source health of the configured sources; raises :class:`SourceUnhealthy` naming
+    every problem (after logging the whole table) so the ``news_health`` task turns red."""
+    from newsmon.health import format_table, source_health
+    from store import repo
+    from store.db import session_scope
+
+    now = repo.utcnow()
+    with context() as ctx, session_scope(ctx.factory) as session:
+        ids = [s.id for s in ctx.selected()]
+        health = source_health(session, now, ids)
+    rows = [h.row() for h in health]
+    log.info("source health\n%s", format_table(rows))
+    problems = {h.source_id: list(h.problems) for h in health if h.problems}
+    result = {
+        "sources": len(rows),
+        "unhealthy": len(problems),
+        "problems": problems,
+        "disabled_feeds": sum(h.disabled_feeds for h in health),
+    }
+    if problems:
+        for source_id, reasons in problems.items():
+            for reason in reasons:
+                log.error("source %s: %s", source_id, reason)
+        if raise_on_problem:
+            raise SourceUnhealthy(
+                "; ".join(f"{sid}: {' | '.join(reasons)}" for sid, reasons in sorted(problems.items()))
+            )
+    return result

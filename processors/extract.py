@@ -18,6 +18,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from processors.boilerplate import strip_boilerplate
 from processors.dates import pick_date
 from processors.fingerprints import normalise_text, text_hash
 from processors.language import detect_language, normalise_declared
@@ -120,19 +121,82 @@ def _clean_person(name: str) -> str | None:
     return name
 
 
-def _authors(ld: dict[str, Any], meta: dict[str, str], trafilatura_author: str | None) -> list[str]:
+# Wire agencies: credited in bylines, but they are not people (they go to ``agencies``).
+AGENCIES = {
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "reuters": "Reuters",
+    "ap": "AP", "associated press": "AP", "the associated press": "AP", "dpa": "dpa",
+    "deutsche presse-agentur": "dpa", "pap": "PAP", "polska agencja prasowa": "PAP",
+    "ukrinform": "Ukrinform", "укрінформ": "Ukrinform", "interfax-ukraine": "Interfax-Ukraine",
+    "інтерфакс-україна": "Interfax-Ukraine", "interfax": "Interfax", "интерфакс": "Interfax",
+    "ansa": "ANSA", "efe": "EFE", "agencia efe": "EFE", "apa": "APA", "kna": "KNA", "epd": "epd",
+    "afp/dpa": "AFP", "sda": "SDA", "keystone-sda": "Keystone-SDA", "anp": "ANP", "belga": "Belga",
+    "tass": "TASS", "тасс": "TASS", "ria novosti": "RIA Novosti", "риа новости": "RIA Novosti",
+    "unian": "UNIAN", "уніан": "UNIAN", "bloomberg": "Bloomberg", "xinhua": "Xinhua",
+    "anadolu": "Anadolu", "anadolu agency": "Anadolu", "lusa": "Lusa", "europa press": "Europa Press",
+    "ntb": "NTB", "tt": "TT", "ritzau": "Ritzau", "čtk": "ČTK", "ctk": "ČTK", "mti": "MTI",
+    "agerpres": "Agerpres", "ians": "IANS", "pti": "PTI", "kyodo": "Kyodo", "yonhap": "Yonhap",
+    "aa": "Anadolu", "ukrinform.ua": "Ukrinform", "рбк-україна": "RBC-Ukraine",
+}  # fmt: skip
+_NOT_PEOPLE = re.compile(
+    r"\b(redaktion|redaction|rédaction|editorial|editors?|staff|newsroom|team|desk|online|agenc(y|ies)"
+    r"|news|media|zeitung|gazeta|times|post|herald|press|verlag|nachrichten|noticias|nouvelles|tribune"
+    r"|journal|daily|gazette|courier|kurier|observer|wiadomości|новини|новости|редакція|редакция|admin)\b",
+    re.IGNORECASE,
+)
+
+
+def _agency(name: str) -> str | None:
+    key = re.sub(r"[\s.]+", " ", name).strip(" .,;()/").lower()
+    return AGENCIES.get(key)
+
+
+def is_person_credit(name: str, site_name: str | None = None) -> bool:
+    """False for a byline that names an agency, the outlet, a desk or a team, not a person."""
+    person = _clean_person(name)
+    if not person or _agency(person) or _agency(name):
+        return False
+    if site_name and person.lower() == site_name.strip().lower():
+        return False
+    return not _NOT_PEOPLE.search(person) and any(c.isalpha() for c in person) and len(person.split()) <= 5
+
+
+def _authors_and_agencies(
+    ld: dict[str, Any], meta: dict[str, str], trafilatura_author: str | None, site_name: str | None
+) -> tuple[list[str], list[str]]:
+    """Person names, then wire agencies, from JSON-LD, then meta tags, then trafilatura."""
     raw = [n for n in (_unescape(v) for v in _names(ld.get("author"))) if n]
-    if not raw and meta.get("author"):
+    agencies: list[str] = []
+    for org in _org_names(ld.get("author")):
+        agency = _agency(org)
+        if agency and agency not in agencies:
+            agencies.append(agency)
+    if not raw and meta.get("author") and not meta["author"].startswith("http"):
         raw = [meta["author"]]
     if not raw and trafilatura_author:
         raw = trafilatura_author.split(";")
-    out: list[str] = []
+    site = (site_name or "").strip().lower()
+    people: list[str] = []
     for item in raw:
-        for part in re.split(r"\s*(?:,|;| and | et | und | і | и | i )\s*", item):
+        for part in re.split(r"\s*(?:,|;|/|\||&| and | et | und | і | и | i | y | e )\s*", item):
+            agency = _agency(part) or _agency(_BYLINE_PREFIX.sub("", part.strip()))
+            if agency:
+                if agency not in agencies:
+                    agencies.append(agency)
+                continue
             person = _clean_person(part)
-            if person and person not in out:
-                out.append(person)
-    return out
+            if not person or not is_person_credit(person, site):
+                continue
+            if person not in people:
+                people.append(person)
+    return people, agencies
+
+
+def _org_names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [n for v in value for n in _org_names(v)]
+    if isinstance(value, dict) and "organization" in _types(value) and isinstance(value.get("name"), str):
+        return [str(value["name"])]
+    return []
 
 
 def _strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
@@ -146,6 +210,35 @@ def _strip_site_suffix(title: str, site_name: str | None, host: str) -> str:
         if (site_name and tail_l == site_name.strip().lower()) or (host_core and host_core in tail_l.replace(" ", "")):
             return head.strip()
     return title
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def _headlines(tree: Any) -> list[str]:
+    """The page's visible headline candidates: ``<h1>`` inside the article, else the page's."""
+    nodes = tree.xpath("//article//h1 | //*[@itemprop='headline'][self::h1 or self::h2]") or tree.xpath("//h1")
+    out: list[str] = []
+    for node in nodes[:3]:
+        text = " ".join(_INVISIBLE.sub("", node.text_content() or "").split())
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _visible_headline(candidates: list[str], declared: str) -> str:
+    """The headline readers see, where the page shows one unambiguous ``<h1>``; the declared
+    (JSON-LD / Open Graph) headline otherwise. SEO titles often differ from the visible one."""
+    declared = _INVISIBLE.sub("", declared).strip()
+    if len(candidates) != 1:
+        return declared
+    visible, low, vis_low = candidates[0], declared.lower(), candidates[0].lower()
+    if not 15 <= len(visible) <= 300 or visible == declared:
+        return declared
+    # The same headline with a site suffix after it, or the declared one cut short.
+    if low.startswith(vis_low) or vis_low.startswith(low.rstrip(" .…")):
+        return visible
+    return declared
 
 
 def _time_element(tree: Any) -> str | None:
@@ -167,8 +260,12 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     if not page.body.strip():
         return Rejected("empty", "empty body")
     html = decode_body(page.body, content_type)
+    from trafilatura.utils import load_html
+
     try:
-        tree = lxml.html.fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        # One parse, with trafilatura's own loader (its extraction depends on how it parses):
+        # our metadata is read from the tree first, then trafilatura prunes it.
+        tree = load_html(html)
     except (etree.ParserError, ValueError) as exc:
         return Rejected("empty", f"unparseable HTML: {exc}")
     if tree is None or (tree.find(".//body") is None and not tree.xpath("//p")):
@@ -183,6 +280,9 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         canonical = canonicalize_url(url)
     declared_lang = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
     anchors = _anchor_texts(tree)  # before trafilatura prunes the tree
+    tree_headlines = _headlines(tree)
+    page_signals = _page_signals(tree, meta)  # idem: the raw page, scripts and all
+    dom_tokens = _dom_tokens(tree) if _article_body(ld) else None
 
     import trafilatura
 
@@ -191,25 +291,20 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         deduplicate=False,
     )
-    text = ""
     t_meta: dict[str, Any] = {}
     if doc is not None:
         t_meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-        text = (t_meta.get("text") or "").strip()
+    text, method = _choose_text((t_meta.get("text") or "").strip(), _article_body(ld), dom_tokens)
     site_name = _unescape(_publisher_name(ld)) or meta.get("og:site_name") or t_meta.get("sitename")
     host = re.sub(r"^https?://", "", canonical).split("/")[0]
     raw_title = _unescape(ld.get("headline")) or meta.get("og:title") or t_meta.get("title") or page.hints.title
     title = _strip_site_suffix(str(raw_title), site_name, host) if raw_title else None
+    title = _visible_headline(tree_headlines, title) if title else title
     text = _drop_leading_title(text, title)
-    if not text:
-        return Rejected("no_text", "no main text found")
-    if _mostly_links(text, anchors):
-        return Rejected("no_text", "the extracted text is navigation links")
-    if len(text) < MIN_TEXT_CHARS:
-        return Rejected("too_short", f"{len(text)} characters of text")
+    text, signed_agencies = strip_boilerplate(text, AGENCIES)
 
     tz = page.hints.timezone
     published, date_source = pick_date(
@@ -217,24 +312,39 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
             ("jsonld", ld.get("datePublished")),
             ("meta", meta.get("article:published_time") or meta.get("og:article:published_time")),
             ("meta", meta.get("datepublished") or meta.get("pubdate") or meta.get("publishdate")),
+            ("meta", meta.get("date") or meta.get("dc.date") or meta.get("dcterms.created")),
             ("time", _time_element(tree)),
+            ("url", url_date(url) or url_date(canonical)),
             ("feed", page.hints.published_at),
             ("htmldate", t_meta.get("date")),
         ],
         tz=tz,
         now=now,
     )
+    modified, _ = pick_date(
+        [
+            ("jsonld", ld.get("dateModified")),
+            ("meta", meta.get("article:modified_time") or meta.get("og:updated_time")),
+            ("meta", meta.get("datemodified") or meta.get("last-modified") or meta.get("dcterms.modified")),
+        ],
+        tz=tz,
+        now=now,
+    )
+    if modified and published and modified < published:
+        modified = None  # a modification before publication is a template default
     language = detect_language(
         f"{title or ''}\n{text}", declared=declared_lang or page.hints.language
     ) or normalise_declared(page.hints.language)
     description = meta.get("og:description") or meta.get("description") or _unescape(ld.get("description"))
     description = description or t_meta.get("description")
-    return Article(
+    people, agencies = _authors_and_agencies(ld, meta, t_meta.get("author"), site_name)
+    agencies += [a for a in signed_agencies if a not in agencies]
+    article = Article(
         url=url,
         canonical_url=canonical,
         title=title,
         text=text,
-        authors=tuple(_authors(ld, meta, t_meta.get("author"))),
+        authors=tuple(people),
         published_at=published,
         date_source=date_source,
         language=language,
@@ -243,7 +353,208 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         text_hash=text_hash(text),
         word_count=len(text.split()),
         extractor=_extractor_name(),
+        modified_at=modified,
+        agencies=tuple(agencies),
+        section=_section(ld, meta),
+        image=_image(ld, meta, url),
+        extraction_method=method,
     )
+    rejection = _rejection(text, anchors, page_signals, ld)
+    if rejection is not None:
+        reason, detail = rejection
+        partial = article.to_json()
+        return Rejected(reason, detail, partial=partial)
+    return article
+
+
+# -- main text ----------------------------------------------------------------------------------
+
+
+def _article_body(ld: dict[str, Any]) -> str | None:
+    body = ld.get("articleBody")
+    if isinstance(body, list):
+        body = "\n".join(str(b) for b in body if isinstance(b, str))
+    if not isinstance(body, str):
+        return None
+    body = html_lib.unescape(body)
+    if "<" in body and ">" in body:  # some sites put HTML in articleBody
+        try:
+            frag = lxml.html.fragment_fromstring(body, create_parent="div")
+            for br in frag.iter("br"):
+                br.tail = "\n" + (br.tail or "")
+            for node in frag.iter("p", "div", "li", "h2", "h3", "blockquote"):
+                node.tail = "\n" + (node.tail or "")
+            body = frag.text_content()
+        except (etree.ParserError, ValueError):
+            return None
+    lines = [_WS.sub(" ", line).strip() for line in body.splitlines()]
+    body = "\n".join(line for line in lines if line)
+    return body if len(body) >= MIN_TEXT_CHARS else None
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _dom_tokens(tree: Any) -> set[str]:
+    body = tree.find(".//body")
+    node = body if body is not None else tree
+    words: set[str] = set()
+    for text in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"):
+        words.update(_TOKEN.findall(str(text).lower()))
+    return words
+
+
+def _choose_text(extracted: str, ld_body: str | None, dom_tokens: set[str] | None) -> tuple[str, str]:
+    """trafilatura's text, or the page's own ``articleBody`` where that is complete and true.
+
+    ``articleBody`` wins only when its words are on the page (not a teaser or a stale copy),
+    and it holds clearly more of the article than the extracted text (which then missed
+    paragraphs); the extracted text keeps its paragraph breaks otherwise.
+    """
+    if not ld_body or dom_tokens is None:
+        return extracted, "trafilatura"
+    ld_words = _TOKEN.findall(ld_body.lower())
+    if not ld_words:
+        return extracted, "trafilatura"
+    on_page = sum(1 for w in ld_words if w in dom_tokens) / len(ld_words)
+    ex_words = _TOKEN.findall(extracted.lower())
+    if on_page < 0.95:
+        return extracted, "trafilatura"
+    ld_set = set(ld_words)
+    covered = sum(1 for w in ex_words if w in ld_set) / len(ex_words) if ex_words else 0.0
+    if len(ld_words) >= 1.15 * len(ex_words) and (covered >= 0.8 or len(ex_words) < 50):
+        return ld_body, "jsonld"
+    return extracted, "trafilatura"
+
+
+# -- metadata -----------------------------------------------------------------------------------
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/-]|$)")
+
+
+def url_date(url: str | None) -> str | None:
+    """``/2025/03/14/`` in the path: a date (no time) the outlet wrote into the URL."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url.split("?")[0])
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def _section(ld: dict[str, Any], meta: dict[str, str]) -> str | None:
+    value: Any = meta.get("article:section") or ld.get("articleSection")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return _WS.sub(" ", html_lib.unescape(value)).strip() or None if isinstance(value, str) else None
+
+
+def _image(ld: dict[str, Any], meta: dict[str, str], base: str) -> str | None:
+    value: Any = meta.get("og:image") or meta.get("og:image:url") or meta.get("twitter:image") or ld.get("image")
+    for _ in range(3):
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("contentUrl")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    from urllib.parse import urljoin
+
+    return urljoin(base, value.strip())
+
+
+# -- rejections ---------------------------------------------------------------------------------
+
+_ERROR_TITLE = re.compile(
+    r"\b(404|410)\b|page not found|not found|seite nicht gefunden|page introuvable|p[aá]gina no encontrada"
+    r"|nie znaleziono|сторінку не знайдено|сторінка не знайдена|страница не найдена|pagina non trovata",
+    re.IGNORECASE,
+)
+_BOT_BLOCK = re.compile(
+    r"just a moment\.\.\.|attention required|are you a robot|verify you are (a )?human|captcha"
+    r"|access denied|request blocked|unusual traffic|bot protection|ddos protection",
+    re.IGNORECASE,
+)
+_CONSENT = re.compile(
+    r"(we|wir) (use|verwenden|nutzen) cookies|cookie (settings|consent)|consent to (the use|our use)"
+    r"|zustimmung|accept all cookies|alle akzeptieren|tout accepter|privacy (settings|choices)",
+    re.IGNORECASE,
+)
+_PAYWALL = re.compile(
+    r"subscribe to (continue|read)|to continue reading|already a subscriber|subscribers only"
+    r"|jetzt (abonnieren|weiterlesen)|abonnieren sie|réservé aux abonnés|pour lire la suite"
+    r"|тільки для передплатників|только для подписчиков|dla subskrybentów|premium content",
+    re.IGNORECASE,
+)
+_JS_NEEDED = re.compile(
+    r"enable javascript|javascript (is )?(required|disabled)|activate javascript|javascript aktivieren"
+    r"|activer javascript|włącz javascript|увімкніть javascript|включите javascript",
+    re.IGNORECASE,
+)
+_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "sitenavigationelement"}
+
+
+def _page_signals(tree: Any, meta: dict[str, str]) -> dict[str, Any]:
+    """Cheap facts about the raw page, read before trafilatura prunes the tree."""
+    title = " ".join((tree.findtext(".//title") or "").split())
+    body = tree.find(".//body")
+    scripts = tree.xpath("//script")
+    script_chars = sum(len(s.text or "") for s in scripts)
+    visible = ""
+    if body is not None:
+        parts = body.xpath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+        visible = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
+    noscript = " ".join(" ".join((n.text_content() or "").split()) for n in tree.xpath("//noscript"))
+    types: set[str] = set()
+    for item in _iter_jsonld(tree):
+        types |= _types(item)
+    paywalled = any(
+        str(item.get("isAccessibleForFree")).lower() == "false"
+        for item in _iter_jsonld(tree)
+        if "isAccessibleForFree" in item
+    )
+    h1 = " ".join(" ".join((n.text_content() or "").split()) for n in tree.xpath("//h1")[:2])
+    return {
+        "title": title,
+        "h1": h1,
+        "visible_chars": len(visible),
+        "visible_head": visible[:3000],
+        "script_chars": script_chars,
+        "noscript": noscript[:2000],
+        "ld_types": types,
+        "paywalled": paywalled or meta.get("article:content_tier", "").lower() in ("locked", "metered"),
+        "og_type": meta.get("og:type", "").lower(),
+    }
+
+
+def _rejection(text: str, anchors: set[str], sig: dict[str, Any], ld: dict[str, Any]) -> tuple[str, str] | None:
+    """The reason a page is not an article we can use, or ``None``. Order: what the page is
+    (error, block, shell, listing) before how much text it gave."""
+    short = len(text) < MIN_TEXT_CHARS * 3
+    page_title = f"{sig['title']} {sig['h1']}"
+    if short and _ERROR_TITLE.search(page_title):
+        return "error_page", f"error page served with status 200: {sig['title'][:80]!r}"
+    if short and (_BOT_BLOCK.search(page_title) or (not text and _BOT_BLOCK.search(sig["visible_head"]))):
+        return "bot_block", f"bot-block page: {sig['title'][:80]!r}"
+    if len(text) < MIN_TEXT_CHARS and _CONSENT.search(sig["visible_head"]) and sig["visible_chars"] < 3000:
+        return "bot_block", "consent wall instead of the article"
+    if (
+        len(text) < MIN_TEXT_CHARS
+        and sig["visible_chars"] < 200
+        and (sig["script_chars"] > 5000 or _JS_NEEDED.search(sig["noscript"] + " " + sig["visible_head"]))
+    ):
+        return "js_shell", f"{sig['visible_chars']} visible characters, {sig['script_chars']} of scripts"
+    if sig["ld_types"] & _LISTING_TYPES and not ld:
+        return "not_article", "the page declares itself a listing: " + ", ".join(
+            sorted(sig["ld_types"] & _LISTING_TYPES)
+        )
+    if len(text) < MIN_TEXT_CHARS * 2 and (sig["paywalled"] or _PAYWALL.search(text[-600:] or sig["visible_head"])):
+        return "paywall", f"{len(text)} characters before the paywall"
+    if not text:
+        return "no_text", "no main text found"
+    if _mostly_links(text, anchors):
+        return "no_text", "the extracted text is navigation links"
+    if len(text) < MIN_TEXT_CHARS:
+        return "too_short", f"{len(text)} characters of text"
+    return None
 
 
 def _unescape(value: Any) -> str | None:

@@ -1,7 +1,27 @@
-"""Relevance of a text to the story described by a topic profile, with its evidence."""
+"""Relevance of a text to the story described by a topic profile, with its evidence.
+
+The model (all numbers come from ``config/topic.yaml``):
+
+- Each term group that matches adds its ``weight`` once, multiplied by the factor of the best
+  field it matched in: ``title_boost`` for the title, ``description_weight`` for a feed summary
+  or meta description, 1 for the body text. Repeated mentions in the body add a little more.
+- A topic match in the body counts fully only near an anchor match (within ``proximity``
+  characters); farther away it counts ``distant_factor``: an article about something else
+  that mentions the story in passing stays below the threshold.
+- A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
+  "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
+- ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
+- The item is relevant when an anchor group (or a ``standalone`` topic group, whose terms
+  name the story by themselves) matched, a topic group matched and the score reaches
+  ``threshold``.
+
+The evidence lists, per term group, the terms matched in each field (``title``,
+``description``, ``text``) and, under ``discounted``, the terms that counted less and why.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -9,6 +29,10 @@ from functools import lru_cache
 from typing import Any
 
 from newsmon.config import TopicProfile
+
+FIELDS = ("title", "description", "text")
+_WORD_RE = re.compile(r"\w+(?:['\-]\w+)*")
+_CUE_WINDOW_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -44,70 +68,141 @@ def _term_pattern(term: str) -> str:
     return r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)"
 
 
+def _alternation(terms: list[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
+    # Longest first, so "peace talks" wins over "peace" at the same position.
+    ordered = sorted({_fold(t) for t in terms}, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{_term_pattern(t)})" for t in ordered), re.UNICODE)
+
+
 @dataclass(frozen=True)
-class _Compiled:
+class _Group:
     group_id: str
     weight: float
     anchor: bool
+    negative: bool
+    standalone: bool
     tag: str | None
     regex: re.Pattern[str]
-    term_langs: dict[str, str]
 
 
-def _compile(profile: TopicProfile) -> tuple[_Compiled, ...]:
+@dataclass(frozen=True)
+class _Compiled:
+    groups: tuple[_Group, ...]
+    cues: re.Pattern[str] | None
+    profile: TopicProfile
+
+
+def _compile(profile: TopicProfile) -> _Compiled:
     return _compile_json(profile.model_dump_json())
 
 
 @lru_cache(maxsize=8)
-def _compile_json(profile_json: str) -> tuple[_Compiled, ...]:
+def _compile_json(profile_json: str) -> _Compiled:
     profile = TopicProfile.model_validate_json(profile_json)
-    out = []
+    groups = []
     for group in profile.groups:
-        alts = []
-        langs: dict[str, str] = {}
-        for lang, terms in group.terms.items():
-            for term in terms:
-                alts.append(f"(?:{_term_pattern(term)})")
-                langs[_fold(term)] = lang
-        regex = re.compile("|".join(alts), re.UNICODE)
-        out.append(_Compiled(group.id, group.weight, group.anchor, group.tag, regex, langs))
-    return tuple(out)
+        regex = _alternation([t for terms in group.terms.values() for t in terms])
+        assert regex is not None  # validated: every language has terms
+        groups.append(_Group(group.id, group.weight, group.anchor, group.negative, group.standalone, group.tag, regex))
+    cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
+    return _Compiled(tuple(groups), cues, profile)
+
+
+def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
+    """Whether one of the last few words before ``start`` is a background cue."""
+    if cues is None:
+        return False
+    words = _WORD_RE.findall(value[max(0, start - 80) : start])[-_CUE_WINDOW_WORDS:]
+    return bool(words) and cues.search(" ".join(words)) is not None
+
+
+def _near(positions: list[int], start: int, end: int, window: int) -> bool:
+    if window <= 0:
+        return True
+    i = bisect.bisect_left(positions, start - window)
+    return i < len(positions) and positions[i] <= end + window
+
+
+def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tuple[str, str, int, int]]:
+    """The matches that count: every anchor and negative match, and each topic match that is not
+    part of a longer match of another topic group ("ws. pokoju" counts once, as talks, not also
+    as the bare "pokoju")."""
+    keep: set[tuple[str, str, int, int]] = set()
+    for name, value in fields.items():
+        if not value:
+            continue
+        topic: list[tuple[int, int, str]] = []
+        for group in groups:
+            for m in group.regex.finditer(value):
+                if group.anchor or group.negative:
+                    keep.add((group.group_id, name, m.start(), m.end()))
+                else:
+                    topic.append((m.start(), m.end(), group.group_id))
+        taken: list[tuple[int, int]] = []
+        for start, end, gid in sorted(topic, key=lambda t: (t[0] - t[1], t[0])):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            keep.add((gid, name, start, end))
+    return keep
 
 
 def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
-    """Score one item. Works on a title alone, a title and a feed summary, or a full text.
-
-    Each matched term group adds its weight once, boosted when it matches in the title, plus a
-    little for repeated mentions in the body. The item is relevant when an anchor group
-    matched, at least one non-anchor group matched and the score reaches the threshold.
-    """
+    """Score one item. Works on a title alone, a title and a feed summary, or a full text."""
+    compiled = _compile(profile)
     fields = {"title": _fold(title or ""), "description": _fold(description or ""), "text": _fold(text or "")}
+    factors = {"title": profile.title_boost, "description": profile.description_weight, "text": 1.0}
+    anchor_positions = sorted(m.start() for g in compiled.groups if g.anchor for m in g.regex.finditer(fields["text"]))
+    spans = _topic_spans(compiled.groups, fields)
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}
     anchor_hit = topic_hit = False
-    for group in _compile(profile):
-        found: dict[str, list[str]] = {}
-        count = 0
-        for name, value in fields.items():
+    for group in compiled.groups:
+        found: dict[str, set[str]] = {}
+        discounted: dict[str, set[str]] = {}
+        best = 0.0
+        body_mentions = 0
+        for name in FIELDS:
+            value = fields[name]
             if not value:
                 continue
-            hits = group.regex.findall(value)
-            if hits:
-                found[name] = sorted(set(hits))[:10]
-                count += len(hits)
+            for m in group.regex.finditer(value):
+                if (group.group_id, name, m.start(), m.end()) not in spans:
+                    continue
+                term = m.group(0)
+                found.setdefault(name, set()).add(term)
+                factor = factors[name]
+                if not group.anchor and not group.negative:
+                    if _after_cue(value, m.start(), compiled.cues):
+                        factor *= profile.background_factor
+                        discounted.setdefault("background", set()).add(term)
+                    elif name == "text" and not _near(anchor_positions, m.start(), m.end(), profile.proximity):
+                        factor *= profile.distant_factor
+                        discounted.setdefault("distant", set()).add(term)
+                if name == "text":
+                    body_mentions += 1
+                best = max(best, factor)
         if not found:
             continue
-        in_headline = "title" in found or "description" in found
-        group_score = group.weight * (profile.title_boost if "title" in found else 1.0)
-        if not in_headline:
-            group_score += group.weight * 0.25 * min(count - 1, 4)
+        group_score = group.weight * best
+        if "title" not in found and "description" not in found:
+            group_score += group.weight * 0.25 * min(body_mentions - 1, 4)
+        evidence: dict[str, Any] = {name: sorted(terms)[:10] for name, terms in found.items()}
+        if discounted:
+            evidence["discounted"] = {why: sorted(terms)[:10] for why, terms in discounted.items()}
+        matches[group.group_id] = evidence
+        if group.negative:
+            score -= group_score
+            continue
         score += group_score
-        matches[group.group_id] = found
         if group.anchor:
             anchor_hit = True
         else:
             topic_hit = True
+            anchor_hit = anchor_hit or group.standalone
         if group.tag and group.tag not in tags:
             tags.append(group.tag)
     relevant = anchor_hit and topic_hit and score >= profile.threshold

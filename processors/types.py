@@ -48,6 +48,11 @@ REJECT_REASONS = {
     "empty": "the body is empty or could not be decoded",
     "no_text": "no main text could be extracted",
     "too_short": "the main text is shorter than an article",
+    "not_article": "a section front, tag or author page, live-blog index, or a video/gallery page without text",
+    "paywall": "a paywall teaser: the article text is behind a subscription",
+    "js_shell": "a JavaScript-only shell: the text is rendered by scripts, the HTML has none",
+    "bot_block": "a bot-block, captcha or consent wall served instead of the article",
+    "error_page": "an error page (not found, removed) served with status 200",
 }
 
 
@@ -55,6 +60,8 @@ REJECT_REASONS = {
 class Rejected:
     reason: str
     detail: str = ""
+    # What could still be read from the page (title, canonical URL, dates...), for display.
+    partial: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.reason not in REJECT_REASONS:
@@ -76,6 +83,11 @@ class Article:
     text_hash: str
     word_count: int
     extractor: str
+    modified_at: datetime | None = None
+    agencies: tuple[str, ...] = ()
+    section: str | None = None
+    image: str | None = None
+    extraction_method: str | None = None  # which method produced the text (jsonld, trafilatura, ...)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +104,11 @@ class Article:
             "text_hash": self.text_hash,
             "word_count": self.word_count,
             "extractor": self.extractor,
+            "extraction_method": self.extraction_method,
+            "modified_at": iso_utc(self.modified_at),
+            "agencies": list(self.agencies),
+            "section": self.section,
+            "image": self.image,
         }
 
 

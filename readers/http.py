@@ -39,6 +39,7 @@ class FetchResult:
     error: str | None = None
     redirects: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    redirect_codes: list[int] = field(default_factory=list)  # the status of each hop, in order
 
 
 class _TooLarge(Exception):
@@ -128,6 +129,7 @@ def fetch(
     request_headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate", **(headers or {})}
     current = url
     redirects: list[str] = []
+    redirect_codes: list[int] = []
     sockets: list[socket.socket] = []
     expired = threading.Event()
 
@@ -147,7 +149,15 @@ def fetch(
                 pass
 
     def result(status: str, **kwargs: Any) -> FetchResult:
-        return FetchResult(status, url, current, redirects=redirects, elapsed=time.monotonic() - started, **kwargs)
+        return FetchResult(
+            status,
+            url,
+            current,
+            redirects=redirects,
+            elapsed=time.monotonic() - started,
+            redirect_codes=redirect_codes,
+            **kwargs,
+        )
 
     watchdog = threading.Timer(3 * timeout, expire)
     watchdog.daemon = True
@@ -158,6 +168,8 @@ def fetch(
                 try:
                     check_url(current, allow_private)
                 except BlockedAddress as exc:
+                    if exc.reason == "dns_error":  # the host does not resolve: a network failure
+                        return result("network_error", error="dns_error")
                     return result("blocked", error=exc.reason)
                 try:
                     with client.stream("GET", current, headers=request_headers, extensions={"trace": trace}) as resp:
@@ -165,6 +177,7 @@ def fetch(
                         if code in REDIRECT_CODES and "location" in resp.headers:
                             nxt = urljoin(current, resp.headers["location"])
                             redirects.append(nxt)
+                            redirect_codes.append(code)
                             if len(redirects) > max_redirects or nxt in redirects[:-1] or nxt == url:
                                 current = nxt
                                 return result("redirect_loop", http_status=code, error="too many redirects")

@@ -21,7 +21,7 @@ from twisted.web._newclient import ResponseFailed
 
 from spiders.base import SourceSpider
 from spiders.items import LinkOutcomeItem, RawPageItem
-from spiders.middlewares import BlockedRequest
+from spiders.middlewares import BlockedRequest, HostBusy
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _PERMANENT_HTTP = {400, 401, 403, 404, 410, 451}
@@ -33,12 +33,16 @@ def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
     if isinstance(exc, HttpError):
         code = exc.response.status
         return ("failed" if code in _PERMANENT_HTTP else "retry"), f"http_{code}", code
+    if isinstance(exc, HostBusy):
+        return "retry", "host_busy", None
     if isinstance(exc, BlockedRequest):
         return "skipped", exc.reason, None
     if isinstance(exc, IgnoreRequest):
         msg = str(exc).lower()
         if "robots" in msg:
             return "skipped", "robots", None
+        if "maxsize" in msg:  # the decompressed body passed DOWNLOAD_MAXSIZE (a gzip bomb)
+            return "skipped", "too_large", None
         return "skipped", "ignored", None
     if isinstance(exc, (TimeoutError, TCPTimedOutError)):
         return "retry", "timeout", None
@@ -50,6 +54,14 @@ def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
     if name == "CancelledError" or "maxsize" in str(exc).lower():
         return "skipped", "too_large", None
     return "retry", f"error_{name}"[:64], None
+
+
+def redirect_chain(response: Response) -> list[dict[str, Any]]:
+    """The hops Scrapy's redirect middleware followed to reach ``response`` (bounded by
+    ``REDIRECT_MAX_TIMES``): each requested URL with the 3xx status it answered."""
+    urls = response.meta.get("redirect_urls") or []
+    reasons = response.meta.get("redirect_reasons") or []
+    return [{"url": u, "status": reasons[i] if i < len(reasons) else None} for i, u in enumerate(urls)]
 
 
 class ArticleSpider(SourceSpider):
@@ -97,6 +109,7 @@ class ArticleSpider(SourceSpider):
             status=response.status,
             headers=headers,
             body=response.body,
+            redirects=redirect_chain(response),
         )
 
     def fetch_failed(self, failure: Failure) -> Iterator[Any]:

@@ -21,4 +21,4 @@ class SourceSpider(scrapy.Spider):
         if not source:
             raise ValueError(f"{self.name}: pass the source id with -a source=<id>")
         settings = get_settings()
-        self.source = load_sources(settings.sources_file).get(source)
+        self.source = load_sources(settings.sources_file, settings.topic_file).get(source)

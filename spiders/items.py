@@ -32,6 +32,8 @@ class RawPageItem:
     status: int
     headers: dict[str, Any] = field(default_factory=dict)
     body: bytes = b""
+    # The redirect chain: [{"url": requested URL of the hop, "status": its 3xx code}, ...]
+    redirects: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -45,6 +45,7 @@ class StorePipeline:
                     status_code=item.status,
                     headers=item.headers,
                     body=item.body,
+                    redirects=item.redirects,
                 )
                 repo.mark_link(session, item.link_id, "fetched")
                 if stats is not None:
@@ -71,6 +72,17 @@ class StorePipeline:
                     state.items_seen += item.items
                 else:
                     state.consecutive_failures += 1
+                # The sitemap's poll history feeds the error rate of source health. Its new
+                # links are counted per crawl (links/new), not per sitemap: 0 here.
+                repo.record_feed_poll(
+                    session,
+                    state,
+                    polled_at=now,
+                    status=item.status,
+                    http_status=item.http_status,
+                    new_items=0,
+                    error=item.error,
+                )
                 if stats is not None:
                     stats.inc_value(f"newsmon/sitemaps/{item.status}")
         return item

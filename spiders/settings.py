@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 BOT_NAME = "newsmon"
-SPIDER_MODULES = ["spiders.news_sitemap", "spiders.article"]
+SPIDER_MODULES = ["spiders.news_sitemap", "spiders.article", "spiders.section"]
 NEWSPIDER_MODULE = "spiders"
 
 _CONTACT = os.environ.get("NEWSMON_CONTACT_URL", "https://github.com/newsmon/newsmon")
@@ -35,6 +35,11 @@ SITEMAP_MAX_BYTES = DOWNLOAD_MAXSIZE * 4
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PublicAddressOnlyMiddleware": 50,
+    # robots.txt for every queued request, not only the first (see its doc).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.SharedRobotsTxtMiddleware": 100,
+    # Shared per-host budget, Crawl-delay, Retry-After: next to the downloader (see its doc).
+    "spiders.middlewares.HostBudgetMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.StorePipeline": 300,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -102,6 +103,42 @@ class FeedState(Base):
     polls: Mapped[int] = mapped_column(Integer, default=0)
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Adaptive polling and failure accounting (migration 0003).
+    next_poll_at: Mapped[datetime | None] = mapped_column(index=True)
+    poll_interval: Mapped[int | None] = mapped_column(Integer)  # seconds
+    failure_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    disabled_at: Mapped[datetime | None]
+    moved_to: Mapped[str | None] = mapped_column(Text)  # new URL announced by a 301/308
+    last_unconditional_at: Mapped[datetime | None]
+
+
+class FeedPoll(Base):
+    """One row per feed poll: the history behind error rates and items per day."""
+
+    __tablename__ = "feed_polls"
+    __table_args__ = (Index("ix_feed_polls_feed_id_polled_at", "feed_id", "polled_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_state.id"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
+    polled_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(32))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    new_items: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class HostBudget(Base):
+    """The per-host politeness budget shared by every process: when the next request may
+    start, how many are in flight (leases expire, so a crashed worker frees its slot)."""
+
+    __tablename__ = "host_budget"
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_allowed_at: Mapped[datetime]
+    in_flight: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    retry_after_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
 
 
 class Link(Base):
@@ -112,7 +149,7 @@ class Link(Base):
     url: Mapped[str] = mapped_column(Text, unique=True)  # canonical form
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
     found_url: Mapped[str] = mapped_column(Text)  # as it appeared in the feed or sitemap
-    discovered_via: Mapped[str] = mapped_column(String(16))  # feed | search | news_sitemap
+    discovered_via: Mapped[str] = mapped_column(String(16))  # feed | search | news_sitemap | section
     discovered_from: Mapped[str] = mapped_column(Text)  # the feed or sitemap URL
     title: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
@@ -124,6 +161,19 @@ class Link(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     fetched_at: Mapped[datetime | None]
+
+
+class LinkDiscovery(Base):
+    """Every (link, way, place) that found a link: which feed, sitemap or section page, and when."""
+
+    __tablename__ = "link_discoveries"
+    __table_args__ = (UniqueConstraint("link_id", "via", "from_url", name="uq_link_discoveries_link_via_from"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("links.id"), index=True)
+    via: Mapped[str] = mapped_column(String(16))  # feed | search | news_sitemap | section
+    from_url: Mapped[str] = mapped_column(Text)  # the feed, sitemap or section page URL
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
 
 
 class RawPage(Base):
@@ -146,6 +196,7 @@ class RawPage(Base):
     reject_reason: Mapped[str | None] = mapped_column(String(64))
     reject_detail: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None]
+    redirects: Mapped[list[Any] | None] = mapped_column(JSON)  # the redirect chain, in order
 
 
 class Article(Base):
@@ -173,6 +224,11 @@ class Article(Base):
     text_hash: Mapped[str] = mapped_column(String(64))
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     extractor: Mapped[str | None] = mapped_column(String(64))
+    modified_at: Mapped[datetime | None]
+    agencies: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    section: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(Text)
+    extraction_method: Mapped[str | None] = mapped_column(String(32))
     relevance_score: Mapped[float] = mapped_column(Float, default=0.0)
     relevant: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -181,10 +237,40 @@ class Article(Base):
     cluster_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     duplicate_kind: Mapped[str | None] = mapped_column(String(16))
+    wire_credits: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # agencies credited in the text
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     first_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ArticleSignature(Base):
+    """The deduplication keys of an article (issue 5): URL key, title keys, MinHash signature."""
+
+    __tablename__ = "article_signatures"
+    __table_args__ = (
+        Index("ix_article_signatures_title", "source_id", "title_key_hash"),
+        Index("ix_article_signatures_title_alt", "source_id", "title_alt_hash"),
+    )
+    article_id: Mapped[int] = mapped_column(BigId, ForeignKey("articles.id"), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    url_key_hash: Mapped[str] = mapped_column(String(40), index=True)
+    title_key_hash: Mapped[str | None] = mapped_column(String(40))
+    title_alt_hash: Mapped[str | None] = mapped_column(String(40))
+    shingle_count: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    scheme: Mapped[str] = mapped_column(String(32))  # shingling/MinHash parameters that made it
+    published_at: Mapped[datetime | None]
+
+
+class ArticleBand(Base):
+    """LSH band hashes of article signatures: near-duplicate candidates by indexed lookup."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = (Index("ix_article_bands_band", "band_no", "band_hash"),)
+    article_id: Mapped[int] = mapped_column(BigId, ForeignKey("articles.id"), primary_key=True)
+    band_no: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    band_hash: Mapped[int] = mapped_column(BigInteger)
 
 
 class ArticleRevision(Base):

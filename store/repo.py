@@ -7,13 +7,31 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from store.models import Article, ArticleRevision, FeedState, Link, RawPage, Run, Source, StoreMeta
+from store.models import (
+    Article,
+    ArticleBand,
+    ArticleRevision,
+    ArticleSignature,
+    FeedState,
+    Link,
+    LinkDiscovery,
+    RawPage,
+    Run,
+    Source,
+    StoreMeta,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from processors.dedup import Candidate, Fingerprint
 
 SEQ_KEY = "article_seq"
 
@@ -114,7 +132,36 @@ def upsert_links(session: Session, source_id: str, links: Sequence[DiscoveredLin
             chunk = [u for u in urls[i : i + 500] if u in known]
             if chunk:
                 session.execute(update(Link).where(Link.url.in_(chunk)).values(last_seen_at=now))
+    record_discoveries(session, links, now)
     return len(new), len(known)
+
+
+def record_discoveries(session: Session, links: Sequence[DiscoveredLink], now: datetime | None = None) -> int:
+    """Record which feed, sitemap or section page found each link (``link_discoveries``).
+
+    One row per (link, via, from_url): inserted the first time, ``last_seen_at`` refreshed
+    after. Links must already be in ``links``. Returns the number of distinct discoveries.
+    """
+    now = now or utcnow()
+    keys = {(link.url, link.discovered_via, link.discovered_from) for link in links}
+    urls = sorted({k[0] for k in keys})
+    ids: dict[str, int] = {}
+    for i in range(0, len(urls), 500):
+        for url, link_id in session.execute(select(Link.url, Link.id).where(Link.url.in_(urls[i : i + 500]))):
+            ids[url] = link_id
+    rows = [
+        {"link_id": ids[url], "via": via, "from_url": from_url, "first_seen_at": now, "last_seen_at": now}
+        for url, via, from_url in sorted(keys)
+        if url in ids
+    ]
+    for i in range(0, len(rows), 500):
+        stmt = _insert(session, LinkDiscovery).values(rows[i : i + 500])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[LinkDiscovery.link_id, LinkDiscovery.via, LinkDiscovery.from_url],
+            set_={"last_seen_at": stmt.excluded.last_seen_at},
+        )
+        session.execute(stmt)
+    return len(rows)
 
 
 def pending_links(session: Session, source_id: str, limit: int = 200, max_attempts: int = 3) -> list[Link]:
@@ -150,6 +197,7 @@ def save_raw_page(
     headers: dict[str, Any],
     body: bytes,
     fetched_at: datetime | None = None,
+    redirects: list[Any] | None = None,
 ) -> tuple[int, bool]:
     """Store a fetched body (gzip). The same body for the same link is stored once.
 
@@ -171,6 +219,7 @@ def save_raw_page(
         content_hash=digest,
         fetched_at=fetched_at or utcnow(),
         process_state="pending",
+        redirects=redirects or None,
     )
     session.add(row)
     session.flush()
@@ -221,27 +270,142 @@ class StoredArticle:
     duplicate_kind: str | None = None
 
 
+class StoreDedupIndex:
+    """The article store as a :class:`processors.dedup.DedupIndex`: every lookup is an indexed
+    query (``article_signatures``, ``article_bands``, ``articles.text_hash``), so its cost does
+    not grow with the number of stored articles. The article of ``link_id`` is never a candidate.
+    """
+
+    def __init__(self, session: Session, link_id: int, canonical_url: str | None = None) -> None:
+        self.session = session
+        self.link_id = link_id
+        self.canonical_url = canonical_url
+
+    def _candidates(self, where: Any) -> list[Candidate]:
+        from processors.dedup import Candidate
+
+        stmt = (
+            select(Article.id, Article.published_at)
+            .where(where, Article.link_id != self.link_id)
+            .order_by(Article.published_at.asc().nulls_last(), Article.id)
+        )
+        return [Candidate(int(i), p) for i, p in self.session.execute(stmt).tuples()]
+
+    def by_url(self, fp: Fingerprint) -> list[Candidate]:
+        # canonical_url: articles stored before signatures existed; url_key: scheme, www and
+        # trailing-slash variants.
+        keyed = select(ArticleSignature.article_id).where(ArticleSignature.url_key_hash == fp.url_key_hash)
+        conds: list[Any] = [Article.id.in_(keyed)] if fp.url_key_hash else []
+        if self.canonical_url:
+            conds.append(Article.canonical_url == self.canonical_url)
+        return self._candidates(or_(*conds)) if conds else []
+
+    def by_text_hash(self, fp: Fingerprint) -> list[Candidate]:
+        return self._candidates(Article.text_hash == fp.text_hash)
+
+    def by_title(self, fp: Fingerprint) -> list[Candidate]:
+        if fp.title_key_hash is None or fp.source is None:
+            return []
+        sig = ArticleSignature
+        conds = [sig.title_key_hash == fp.title_key_hash, sig.title_alt_hash == fp.title_key_hash]
+        if fp.title_alt_hash is not None:
+            conds.append(sig.title_key_hash == fp.title_alt_hash)
+        # One indexed lookup per condition (an OR would scan the source's rows on SQLite).
+        ids = union(*(select(sig.article_id).where(sig.source_id == fp.source, cond) for cond in conds))
+        return self._candidates(Article.id.in_(ids))
+
+    def by_bands(self, fp: Fingerprint) -> list[Candidate]:
+        if not fp.bands:
+            return []
+        band = ArticleBand
+        hits = select(band.article_id).where(
+            or_(*(and_(band.band_no == no, band.band_hash == key) for no, key in enumerate(fp.bands)))
+        )
+        return self._candidates(Article.id.in_(hits))
+
+    def shingles(self, ids: Sequence[int]) -> dict[int, npt.NDArray[np.uint32]]:
+        from processors.dedup import shingle_hashes
+
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Article.id, Article.text).where(Article.id.in_(list(ids)))).tuples()
+        return {int(i): shingle_hashes(text) for i, text in rows}
+
+
+def article_fingerprint(values: dict[str, Any], source_id: str) -> Fingerprint:
+    from processors.dedup import fingerprint
+
+    return fingerprint(
+        url=values.get("canonical_url") or values.get("url") or "",
+        title=values.get("title"),
+        text=values["text"],
+        source=source_id,
+        published_at=values.get("published_at"),
+    )
+
+
+def index_article(session: Session, article_id: int, fp: Fingerprint) -> None:
+    """Write (or replace, for a new version) the signature and LSH bands of an article."""
+    from processors.dedup import SCHEME
+
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    sig = session.get(ArticleSignature, article_id)
+    if sig is None:
+        sig = ArticleSignature(article_id=article_id)
+        session.add(sig)
+    sig.source_id = fp.source or ""
+    sig.url_key_hash = fp.url_key_hash
+    sig.title_key_hash = fp.title_key_hash
+    sig.title_alt_hash = fp.title_alt_hash
+    sig.shingle_count = int(fp.shingles.size)
+    sig.minhash = fp.signature.tobytes()
+    sig.scheme = SCHEME
+    sig.published_at = fp.published_at
+    if fp.bands:
+        session.execute(
+            insert(ArticleBand),
+            [{"article_id": article_id, "band_no": no, "band_hash": key} for no, key in enumerate(fp.bands)],
+        )
+    session.flush()
+
+
+def index_missing_signatures(session: Session, limit: int = 1000) -> int:
+    """Index articles stored before signatures existed (or under another scheme). Returns how
+    many were indexed; call until it returns 0."""
+    from processors.dedup import SCHEME
+
+    current = select(ArticleSignature.article_id).where(ArticleSignature.scheme == SCHEME)
+    rows = session.scalars(select(Article).where(Article.id.not_in(current)).order_by(Article.id).limit(limit)).all()
+    for art in rows:
+        values: dict[str, Any] = {"canonical_url": art.canonical_url, "url": art.url, "title": art.title}
+        values.update(text=art.text, published_at=art.published_at)
+        index_article(session, art.id, article_fingerprint(values, art.source_id))
+    return len(rows)
+
+
 def find_duplicate(
-    session: Session, link_id: int, canonical_url: str, text_hash: str
+    session: Session, link_id: int, canonical_url: str, text_hash: str, fp: Fingerprint | None = None
 ) -> tuple[Article | None, str | None]:
-    """The earliest other article with the same canonical URL, else the same text."""
-    same_url = session.scalars(
-        select(Article)
-        .where(Article.canonical_url == canonical_url, Article.link_id != link_id)
-        .order_by(Article.published_at.asc().nulls_last(), Article.id)
-        .limit(1)
-    ).first()
-    if same_url is not None:
-        return same_url, "url"
-    same_text = session.scalars(
-        select(Article)
-        .where(Article.text_hash == text_hash, Article.link_id != link_id)
-        .order_by(Article.published_at.asc().nulls_last(), Article.id)
-        .limit(1)
-    ).first()
-    if same_text is not None:
-        return same_text, "exact"
-    return None, None
+    """The earliest other article with the same URL key (or canonical URL), else the same
+    text, else a verified near-duplicate, else the same title from the same source
+    (``processors.dedup.find_match``). Without ``fp`` only the URL and the text hash count."""
+    if fp is None:
+        from processors.dedup import Fingerprint as Fp
+
+        empty = Fp("", text_hash, None, None, None, None, _empty_u32(), _empty_u32(), ())
+        fp = empty
+    from processors.dedup import find_match
+
+    match = find_match(fp, StoreDedupIndex(session, link_id, canonical_url))
+    if match is None:
+        return None, None
+    return session.get(Article, match.target), match.kind
+
+
+def _empty_u32() -> npt.NDArray[np.uint32]:
+    import numpy as np
+
+    return np.empty(0, dtype=np.uint32)
 
 
 def store_article(
@@ -253,6 +417,11 @@ def store_article(
     """
     now = utcnow()
     existing = session.scalars(select(Article).where(Article.link_id == link_id)).first()
+    if existing is None or existing.text_hash != values["text_hash"]:
+        from processors.dedup import wire_credits
+
+        fp = article_fingerprint(values, source_id)
+        values = {"wire_credits": wire_credits(values["text"]), **values}
     if existing is not None:
         if existing.text_hash == values["text_hash"]:
             changed = False
@@ -281,9 +450,10 @@ def store_article(
         existing.revision += 1
         existing.seq = next_seq(session)
         existing.updated_at = now
+        index_article(session, existing.id, fp)
         if existing.duplicate_of is not None:
             # Its text changed: is it still a copy of its origin?
-            origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"])
+            origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"], fp)
             if origin is None:
                 existing.duplicate_of, existing.duplicate_kind, existing.cluster_id = None, None, existing.id
             else:
@@ -292,7 +462,7 @@ def store_article(
                 existing.cluster_id = origin.cluster_id or origin.id
         return StoredArticle(existing.id, "revision", "revision")
 
-    origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"])
+    origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"], fp)
     article = Article(
         link_id=link_id,
         raw_page_id=raw_page_id,
@@ -310,6 +480,7 @@ def store_article(
             # The newcomer was published first: it becomes the cluster's origin.
             session.add(article)
             session.flush()
+            index_article(session, article.id, fp)
             members = session.scalars(
                 select(Article).where(Article.cluster_id == article.cluster_id, Article.id != article.id)
             )
@@ -323,6 +494,7 @@ def store_article(
         article.duplicate_kind = kind
     session.add(article)
     session.flush()
+    index_article(session, article.id, fp)
     if origin is None:
         article.cluster_id = article.id
     return StoredArticle(article.id, "duplicate" if origin is not None else "new", kind)
@@ -337,6 +509,34 @@ def articles_since(session: Session, cursor: int = 0, limit: int = 1000, relevan
     if relevant_only:
         stmt = stmt.where(Article.relevant.is_(True))
     return list(session.scalars(stmt.order_by(Article.seq).limit(limit)))
+
+
+RELEVANCE_COLUMNS = ("relevance_score", "relevant", "tags", "relevance_evidence", "topic_version")
+
+
+def articles_to_rescore(
+    session: Session, topic_version: str | None, after_id: int = 0, limit: int = 500
+) -> list[Article]:
+    """The next ``limit`` articles with ``id > after_id`` whose relevance was not produced by
+    ``topic_version`` (all articles when it is ``None``), in id order (keyset pagination)."""
+    stmt = select(Article).where(Article.id > after_id)
+    if topic_version is not None:
+        stmt = stmt.where(or_(Article.topic_version.is_(None), Article.topic_version != topic_version))
+    return list(session.scalars(stmt.order_by(Article.id).limit(limit)))
+
+
+def update_relevance(session: Session, article: Article, values: dict[str, Any]) -> bool:
+    """Store a new relevance result (``RELEVANCE_COLUMNS``) on ``article``. A row whose values
+    change takes a new ``seq``, so incremental readers see it; an unchanged row is left alone."""
+    changed = False
+    for key in RELEVANCE_COLUMNS:
+        if key in values and getattr(article, key) != values[key]:
+            setattr(article, key, values[key])
+            changed = True
+    if changed:
+        article.seq = next_seq(session)
+        article.updated_at = utcnow()
+    return changed
 
 
 # -- runs and summaries -------------------------------------------------------------------------
@@ -399,3 +599,229 @@ def store_summary(session: Session, source_ids: Sequence[str] | None = None) -> 
         "articles_relevant": count(Article.source_id, Article.relevant.is_(True)),
         "duplicates_by_kind": grouped(Article.duplicate_kind, Article.source_id, Article.duplicate_of.is_not(None)),
     }
+
+
+# -- polling history and the per-host politeness budget (issue 3) ------------------------------
+
+
+def due_feed_urls(session: Session, urls: Sequence[str], now: datetime) -> set[str]:
+    """Those of ``urls`` that are due: never polled, or ``next_poll_at`` reached, and enabled."""
+    if not urls:
+        return set()
+    rows = session.execute(
+        select(FeedState.url, FeedState.next_poll_at, FeedState.disabled).where(FeedState.url.in_(list(urls)))
+    ).tuples()
+    known = {url: (next_at, disabled) for url, next_at, disabled in rows}
+    due = set()
+    for url in urls:
+        next_at, disabled = known.get(url, (None, False))
+        if not disabled and (next_at is None or next_at <= now):
+            due.add(url)
+    return due
+
+
+def record_feed_poll(
+    session: Session,
+    state: FeedState,
+    *,
+    polled_at: datetime,
+    status: str,
+    http_status: int | None,
+    new_items: int,
+    error: str | None,
+) -> None:
+    """Append one poll to ``feed_polls`` (the history behind error rates and items per day)."""
+    from store.models import FeedPoll
+
+    session.add(
+        FeedPoll(
+            feed_id=state.id,
+            source_id=state.source_id,
+            polled_at=polled_at,
+            status=status,
+            http_status=http_status,
+            new_items=new_items,
+            error=error,
+        )
+    )
+
+
+def recent_poll_counts(session: Session, feed_id: int, limit: int = 12) -> list[int]:
+    """New items of the feed's last ``limit`` successful polls, newest first."""
+    from store.models import FeedPoll
+
+    stmt = (
+        select(FeedPoll.new_items)
+        .where(FeedPoll.feed_id == feed_id, FeedPoll.status.in_(("ok", "not_modified", "unchanged")))
+        .order_by(FeedPoll.polled_at.desc(), FeedPoll.id.desc())
+        .limit(limit)
+    )
+    return [int(n) for n in session.scalars(stmt)]
+
+
+def reserve_host(
+    session: Session, host: str, *, now: datetime, delay: float, concurrency: int, lease: float = 120.0
+) -> float:
+    """Try to take one request slot of ``host`` now; 0.0 when taken, else the seconds to wait.
+
+    One atomic ``UPDATE ... WHERE next_allowed_at <= now AND <a slot is free> RETURNING`` on
+    SQLite and PostgreSQL alike (PostgreSQL re-checks the WHERE clause on the locked row), so
+    every process, worker and DAG run shares the same budget. Leases expire: a worker that
+    died holding slots frees them after ``lease`` seconds.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import case, or_
+
+    from store.models import HostBudget
+
+    stmt = _insert(session, HostBudget).values(
+        host=host, next_allowed_at=now, in_flight=0, lease_until=None, retry_after_until=None, updated_at=now
+    )
+    session.execute(stmt.on_conflict_do_nothing(index_elements=[HostBudget.host]))
+    lease_expired = or_(HostBudget.lease_until.is_(None), HostBudget.lease_until < now)
+    taken = session.execute(
+        update(HostBudget)
+        .where(
+            HostBudget.host == host,
+            HostBudget.next_allowed_at <= now,
+            or_(HostBudget.in_flight < concurrency, lease_expired),
+        )
+        .values(
+            next_allowed_at=now + timedelta(seconds=delay),
+            in_flight=case((lease_expired, 1), else_=HostBudget.in_flight + 1),
+            lease_until=now + timedelta(seconds=lease),
+            updated_at=now,
+        )
+        .returning(HostBudget.host)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if taken is not None:
+        return 0.0
+    row = session.execute(
+        select(HostBudget.next_allowed_at, HostBudget.lease_until).where(HostBudget.host == host)
+    ).one()
+    next_allowed, lease_until = row
+    if next_allowed > now:
+        return max((next_allowed - now).total_seconds(), 0.01)
+    # Every slot is in flight: wait a little (slots come back as requests finish).
+    return min(max(((lease_until or now) - now).total_seconds(), 0.05), 0.5)
+
+
+def release_host(session: Session, host: str, *, now: datetime, retry_after: float | None = None) -> None:
+    """Give a slot of ``host`` back; ``retry_after`` (seconds, from a 429/503) pushes the
+    host's ``next_allowed_at`` for every process."""
+    from datetime import timedelta
+
+    from sqlalchemy import case
+
+    from store.models import HostBudget
+
+    values: dict[str, Any] = {
+        "in_flight": case((HostBudget.in_flight > 0, HostBudget.in_flight - 1), else_=0),
+        "updated_at": now,
+    }
+    if retry_after is not None and retry_after > 0:
+        until = now + timedelta(seconds=retry_after)
+        values["next_allowed_at"] = case((HostBudget.next_allowed_at < until, until), else_=HostBudget.next_allowed_at)
+        values["retry_after_until"] = until
+    session.execute(
+        update(HostBudget).where(HostBudget.host == host).values(**values).execution_options(synchronize_session=False)
+    )
+
+
+# -- source health -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    source_id: str
+    url: str
+    kind: str
+    status: str | None
+    last_success_at: datetime | None
+    last_new_item_at: datetime | None
+    polls: int  # within the window
+    errors: int  # within the window
+    new_items: int  # within the window
+    window_days: float
+    disabled: bool
+    disabled_reason: str | None
+    next_poll_at: datetime | None
+    poll_interval: int | None
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.polls if self.polls else 0.0
+
+    @property
+    def items_per_day(self) -> float:
+        return self.new_items / self.window_days if self.window_days else 0.0
+
+
+_OK_POLL = ("ok", "not_modified", "unchanged")
+
+
+def feed_health(
+    session: Session, *, now: datetime, window_days: float = 1.0, source_ids: Sequence[str] | None = None
+) -> list[FeedHealth]:
+    """Per feed (and news sitemap): last success, last new item, polls, errors and new items
+    within the window, status, disabled or not."""
+    from datetime import timedelta
+
+    from sqlalchemy import case
+
+    from store.models import FeedPoll
+
+    since = now - timedelta(days=window_days)
+    stats = (
+        select(
+            FeedPoll.feed_id.label("feed_id"),
+            func.count().label("polls"),
+            func.sum(case((FeedPoll.status.in_(_OK_POLL), 0), else_=1)).label("errors"),
+            func.sum(FeedPoll.new_items).label("new_items"),
+        )
+        .where(FeedPoll.polled_at >= since)
+        .group_by(FeedPoll.feed_id)
+        .subquery()
+    )
+    stmt = select(FeedState, stats.c.polls, stats.c.errors, stats.c.new_items).outerjoin(
+        stats, stats.c.feed_id == FeedState.id
+    )
+    if source_ids is not None:
+        stmt = stmt.where(FeedState.source_id.in_(list(source_ids)))
+    out = []
+    for state, polls, errors, new_items in session.execute(stmt.order_by(FeedState.source_id, FeedState.url)):
+        out.append(
+            FeedHealth(
+                source_id=state.source_id,
+                url=state.url,
+                kind=state.kind,
+                status=state.last_status,
+                last_success_at=state.last_success_at,
+                last_new_item_at=state.last_new_item_at,
+                polls=int(polls or 0),
+                errors=int(errors or 0),
+                new_items=int(new_items or 0),
+                window_days=window_days,
+                disabled=bool(state.disabled),
+                disabled_reason=state.disabled_reason,
+                next_poll_at=state.next_poll_at,
+                poll_interval=state.poll_interval,
+            )
+        )
+    return out
+
+
+def poll_error_rate(session: Session, source_id: str, since: datetime, until: datetime) -> tuple[int, int]:
+    """(polls, failed polls) of a source's feeds in [since, until)."""
+    from sqlalchemy import case
+
+    from store.models import FeedPoll
+
+    polls, errors = session.execute(
+        select(func.count(), func.sum(case((FeedPoll.status.in_(_OK_POLL), 0), else_=1))).where(
+            FeedPoll.source_id == source_id, FeedPoll.polled_at >= since, FeedPoll.polled_at < until
+        )
+    ).one()
+    return int(polls or 0), int(errors or 0)

@@ -163,6 +163,7 @@ def test_replay_article_metadata(path: str) -> None:
     assert art.title == expected["title"]
     assert art.language == expected["language"]
     assert art.authors == tuple(expected["authors"])
+    assert art.agencies == tuple(expected.get("agencies", []))
     want = datetime.fromisoformat(expected["published_at"].replace("Z", "+00:00"))
     assert art.published_at == want
     assert art.published_at is not None and art.published_at.utcoffset() == timedelta(0)

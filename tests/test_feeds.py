@@ -829,7 +829,9 @@ def test_redirected_feed_resolves_links_against_final_url(
 
     res = poller.poll()
 
-    assert res.status == "ok"
+    # A permanent redirect succeeds as ``moved`` with the new URL, so the operator updates it.
+    assert res.status == "moved" and not res.failed
+    assert poller.state().moved_to == server.url("/new/feed.xml")
     assert [link.url for link in poller.links()] == [server.url("/new/item-1.html")]
     assert poller.state().url == server.url("/old/feed.xml")  # state stays keyed by the configured URL
 

@@ -530,10 +530,12 @@ def test_title_boost_and_repeated_mentions(profile: TopicProfile) -> None:
 def test_profile_version_recorded(profile: TopicProfile) -> None:
     rel = score_text(profile, RELEVANT_TITLES["en"], None)
     assert isinstance(rel, Relevance)
-    assert rel.profile == f"{profile.id}@{profile.version}" == "ukraine-security-guarantees@1"
+    assert rel.profile == f"{profile.id}@{profile.version}"
+    assert rel.profile.startswith("ukraine-security-guarantees@")
     assert rel.to_json()["profile"] == rel.profile
     bumped = profile.model_copy(update={"version": profile.version + 1})
-    assert score_text(bumped, RELEVANT_TITLES["en"], None).profile == "ukraine-security-guarantees@2"
+    expected = f"ukraine-security-guarantees@{profile.version + 1}"
+    assert score_text(bumped, RELEVANT_TITLES["en"], None).profile == expected
 
 
 def test_empty_input_scores_zero(profile: TopicProfile) -> None:

@@ -1,0 +1,411 @@
+"""Relevance: the scoring model, the measured dev set, `newsmon score` and `newsmon rescore`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from newsmon.config import ConfigError, TopicProfile, load_topic
+from newsmon.relevance_eval import DEV_SET, Counts, evaluate, load_dev_set
+from processors.fingerprints import text_hash
+from processors.relevance import score_text
+from store import repo
+from store.db import create_engine_from_url, make_session_factory, session_scope
+from store.models import Article, Link
+
+ROOT = Path(__file__).resolve().parents[1]
+TOPIC = ROOT / "config" / "topic.yaml"
+
+
+@pytest.fixture(scope="module")
+def profile() -> TopicProfile:
+    return load_topic(TOPIC)
+
+
+# -- the profile --------------------------------------------------------------------------------
+
+
+def test_profile_covers_languages_and_subtopics(profile: TopicProfile) -> None:
+    languages = {lang for g in profile.groups if not g.negative for lang in g.terms}
+    assert {"en", "fr", "de", "uk", "ru", "pl"} <= languages
+    tags = {g.tag for g in profile.groups if g.tag}
+    assert {
+        "reassurance-force",
+        "air-policing",
+        "naval-demining",
+        "us-backstop",
+        "nato-membership",
+        "ceasefire-negotiations",
+        "summits-declarations",
+        "long-term-support",
+    } <= tags
+    assert profile.version >= 2
+
+
+@pytest.mark.parametrize(
+    ("title", "term"),
+    [
+        ("Саміт коаліції охочих у Парижі", "коаліції охочих"),
+        ("Коаліція охочих зібралася в Парижі щодо України", "коаліція охочих"),
+        ("Szczyt koalicji chętnych w Paryżu w sprawie Ukrainy", "koalicji chętnych"),
+        ("Koalicja chętnych obiecuje wsparcie dla Ukrainy", "koalicja chętnych"),
+        ("Koalition der Willigen berät in Paris über die Ukraine", "koalition der willigen"),
+        ("La coalition des volontaires se réunit à Paris sur l'Ukraine", "coalition des volontaires"),
+        ("Коалиция желающих обсудила Украину", "коалиция желающих"),
+    ],
+)
+def test_coalition_inflections(profile: TopicProfile, title: str, term: str) -> None:
+    rel = score_text(profile, title, None)
+    assert term in rel.matches["coalition_of_the_willing"]["title"]
+    assert rel.relevant
+
+
+def test_negative_group_must_not_be_anchor(tmp_path: Path) -> None:
+    data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+    data["groups"][0]["negative"] = True  # the anchor group
+    path = tmp_path / "topic.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="negative group cannot be an anchor"):
+        load_topic(path)
+
+
+# -- the scoring model ----------------------------------------------------------------------------
+
+
+def test_background_cue_discounts_the_talks(profile: TopicProfile) -> None:
+    subject = score_text(profile, "Ukraine and Russia resume peace talks in Geneva", None)
+    setting = score_text(profile, "Ukraine says power restored in Odesa amid peace talks", None)
+    assert subject.relevant
+    assert not setting.relevant
+    assert setting.matches["ceasefire_talks"]["discounted"] == {"background": ["peace talks"]}
+    assert setting.score < subject.score
+
+
+def test_topic_far_from_anchor_counts_less_in_a_full_text(profile: TopicProfile) -> None:
+    filler = "The city council discussed the new tram line, parking fees and the budget for schools. " * 12
+    near = "Ukraine asked its partners for security guarantees. " + filler
+    far = "Ukraine held a cultural festival this week. " + filler + "Elsewhere, security guarantees were discussed."
+    near_rel = score_text(profile, None, near)
+    far_rel = score_text(profile, None, far)
+    assert "discounted" not in near_rel.matches["security_guarantees"]
+    assert far_rel.matches["security_guarantees"]["discounted"] == {"distant": ["security guarantees"]}
+    assert far_rel.score < near_rel.score
+    assert near_rel.relevant and not far_rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Israel and Hamas agree to extend the Gaza ceasefire; Ukraine watches closely",
+        "Sudan peace talks stall as Ukraine's drone makers eye African markets",
+        "Syria declares ceasefire in Aleppo, Ukraine's envoy welcomes the move",
+    ],
+)
+def test_other_conflicts_ceasefires_are_not_the_story(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert "other_conflicts" in rel.matches
+    assert not rel.relevant
+
+
+def test_a_span_counts_once(profile: TopicProfile) -> None:
+    rel = score_text(profile, "Rozmowy w sprawie pokoju w Ukrainie", None)
+    assert rel.matches["ceasefire_talks"] == {"title": ["w sprawie pokoju"]}
+    assert "peace_general" not in rel.matches  # "pokoju" is part of the longer match
+
+
+def test_russia_anchor_alone_needs_the_talks(profile: TopicProfile) -> None:
+    assert score_text(profile, "European leaders urge talks with Russia on the war's end", None).relevant
+    assert not score_text(profile, "Russia and China sign a gas deal in Moscow", None).relevant
+
+
+def test_opinion_poll_is_not_the_talks(profile: TopicProfile) -> None:
+    rel = score_text(profile, "Poll: most Ukrainians doubt the war will end in 2026", None)
+    assert not rel.relevant
+    assert "opinion_polls" in rel.matches
+
+
+# -- the measured dev set ------------------------------------------------------------------------
+
+
+def test_dev_set_is_well_formed() -> None:
+    items = load_dev_set()
+    assert len(items) >= 300
+    labels = Counter(i.label for i in items)
+    assert set(labels) == {"core", "related", "other"}
+    assert {i.language for i in items} >= {"en", "pl", "de"}
+    for split in ("tune", "heldout"):
+        core = Counter(i.language for i in items if i.split == split and i.label == "core")
+        assert set(core) >= {"en", "pl", "de"}, (split, core)
+    raw = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in raw:
+        assert {"id", "feed", "language", "title", "description", "link", "label"} <= set(row)
+        assert "<a href" not in row["description"]
+    # the split is by feed day: no day is in both parts
+    days = {split: {r["feed_day"] for r in raw if r["split"] == split} for split in ("tune", "heldout")}
+    assert not days["tune"] & days["heldout"]
+
+
+def test_dev_set_loader_rejects_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    good = {"id": "a", "split": "tune", "language": "en", "title": "t", "description": "", "label": "core"}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "id": "b", "label": "maybe"}) + "\n")
+    with pytest.raises(ValueError, match=r"dev.jsonl:2: label 'maybe'"):
+        load_dev_set(path)
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
+    with pytest.raises(ValueError, match="duplicate id 'a'"):
+        load_dev_set(path)
+
+
+def test_counts_precision_recall() -> None:
+    c = Counts(tp=9, fp=1, fn=3, tn=100)
+    assert c.precision == pytest.approx(0.9)
+    assert c.recall == pytest.approx(0.75)
+    assert c.to_json()["core"] == 12
+
+
+# (precision, recall) floors a little below what profile version 2 measured on the held-out
+# days: all 0.826 / 0.950, en 0.750 / 1.000, pl 0.900 / 1.000, de 1.000 / 0.500 (2 core items).
+HELDOUT_FLOORS = {
+    "all": (0.80, 0.90),
+    "en": (0.70, 0.85),
+    "pl": (0.85, 0.85),
+    "de": (0.90, 0.50),
+}
+
+
+def test_relevance_on_the_held_out_days(profile: TopicProfile) -> None:
+    result = evaluate(profile, load_dev_set())
+    held = result["heldout"]
+    for lang, (precision, recall) in HELDOUT_FLOORS.items():
+        assert held[lang].precision >= precision, (lang, held[lang].to_json())
+        assert held[lang].recall >= recall, (lang, held[lang].to_json())
+    assert result["tune"]["all"].recall >= 0.85
+
+
+def test_relevance_eval_command() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsmon.relevance_eval", "--json"], capture_output=True, text=True, check=True
+    )
+    data = json.loads(proc.stdout)
+    assert set(data) == {"tune", "heldout"}
+    assert {"en", "pl", "de", "all"} <= set(data["heldout"])
+    assert 0.0 <= data["heldout"]["all"]["precision"] <= 1.0
+
+
+# -- newsmon score ------------------------------------------------------------------------------
+
+
+def _score_cli(lines: list[str], *args: str) -> tuple[int, list[dict[str, Any]]]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsmon.cli", "score", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.returncode, [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_score_cli_one_line_per_input_in_order() -> None:
+    lines = [
+        json.dumps({"id": "a", "title": "Koalicja chętnych uzgodniła gwarancje bezpieczeństwa dla Ukrainy"}),
+        "{not json",
+        json.dumps({"id": 7, "title": "Weihnachtsmarkt zieht Bilanz", "description": "Mehr Besucher als 2024"}),
+        json.dumps({"id": "c", "title": 5}),
+        json.dumps(["a list"]),
+        json.dumps({"id": "d"}),
+        json.dumps(
+            {
+                "id": "e",
+                "title": "Zelensky in Paris",
+                "text": "Ukraine's allies agreed on a reassurance force and air patrols after a ceasefire.",
+                "language": "en",
+            }
+        ),
+        json.dumps({"id": "f", "title": "Ukraine", "language": "english"}),
+    ]
+    rc, out = _score_cli(lines)
+    assert rc == 0
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == ["a", None, 7, "c", None, "d", "e", "f"]
+    first = out[0]
+    assert first["relevant"] is True and isinstance(first["score"], float)
+    assert set(first["tags"]) >= {"security-guarantees", "coalition-of-the-willing"}
+    assert first["matches"]["coalition_of_the_willing"] == {"title": ["koalicja chętnych"]}
+    assert "invalid JSON" in out[1]["error"] and out[1]["line"] == 2
+    assert out[2]["relevant"] is False and out[2]["tags"] == []
+    assert "'title' must be a string" in out[3]["error"]
+    assert "JSON object" in out[4]["error"]
+    assert "no 'title', 'text' or 'description'" in out[5]["error"]
+    assert out[6]["relevant"] is True
+    assert {"reassurance-force", "air-policing", "ceasefire-negotiations"} <= set(out[6]["tags"])
+    assert out[6]["matches"]["air_policing"] == {"text": ["air patrols"]}
+    assert "ISO 639-1" in out[7]["error"]
+
+
+def test_score_cli_bad_profile(tmp_path: Path) -> None:
+    bad = tmp_path / "topic.yaml"
+    bad.write_text("id: x\nversion: 0\n", encoding="utf-8")
+    rc, out = _score_cli([json.dumps({"title": "x"})], "--topic", str(bad))
+    assert rc == 2
+    assert out == []
+
+
+# -- newsmon rescore ------------------------------------------------------------------------------
+
+ARTICLES = {
+    "https://a.example/guarantees": (
+        "Coalition of the willing agrees security guarantees for Ukraine",
+        "Leaders of the coalition of the willing met in Paris. Ukraine welcomed the security guarantees, "
+        "which include air patrols and a naval demining mission.",
+    ),
+    "https://a.example/market": (
+        "Christmas market closes with record crowds",
+        "The Christmas market closed on Sunday with record crowds and fewer complaints than last year.",
+    ),
+}
+
+
+def _store_articles(factory: Any, topic_version: str) -> dict[str, int]:
+    source = {
+        "id": "src-a",
+        "name": "Source A",
+        "languages": ["en"],
+        "feeds": [{"url": "https://a.example/rss.xml"}],
+    }
+    from newsmon.config import SourceConfig
+
+    ids = {}
+    with session_scope(factory) as session:
+        repo.sync_sources(session, [SourceConfig.model_validate(source)])
+    for url, (title, body) in ARTICLES.items():
+        with session_scope(factory) as session:
+            repo.upsert_links(
+                session,
+                "src-a",
+                [
+                    repo.DiscoveredLink(
+                        url=url, found_url=url, discovered_via="feed", discovered_from=source["feeds"][0]["url"]
+                    )
+                ],
+            )
+            link_id = session.scalar(select(Link.id).where(Link.url == url))
+            assert link_id is not None
+            raw_id, _ = repo.save_raw_page(
+                session,
+                link_id=link_id,
+                source_id="src-a",
+                url=url,
+                final_url=url,
+                status_code=200,
+                headers={"content-type": "text/html"},
+                body=body.encode(),
+            )
+            stored = repo.store_article(
+                session,
+                link_id=link_id,
+                raw_page_id=raw_id,
+                source_id="src-a",
+                values={
+                    "url": url,
+                    "canonical_url": url,
+                    "title": title,
+                    "text": body,
+                    "text_hash": text_hash(body),
+                    "published_at": datetime(2026, 1, 6, 12, tzinfo=UTC),
+                    "language": "en",
+                    "word_count": len(body.split()),
+                    "relevance_score": 0.0,
+                    "relevant": False,
+                    "tags": [],
+                    "relevance_evidence": {},
+                    "topic_version": topic_version,
+                },
+            )
+            ids[url] = stored.article_id
+    return ids
+
+
+def _rows(factory: Any) -> dict[int, tuple[int, bool, str | None, list[str]]]:
+    with session_scope(factory) as session:
+        return {a.id: (a.seq, a.relevant, a.topic_version, list(a.tags)) for a in session.scalars(select(Article))}
+
+
+def test_rescore_only_rows_of_other_versions(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from newsmon.pipeline import rescore_articles
+
+    engine = create_engine_from_url(db_url)
+    factory = make_session_factory(engine)
+    try:
+        ids = _store_articles(factory, "ukraine-security-guarantees@1")
+        monkeypatch.setenv("NEWSMON_DATABASE_URL", db_url)
+        monkeypatch.setenv("NEWSMON_TOPIC_FILE", str(TOPIC))
+        current = load_topic(TOPIC)
+        version = f"{current.id}@{current.version}"
+        before = _rows(factory)
+
+        result = rescore_articles(batch_size=1)  # several batches: keyset pagination
+        assert result == {"topic_version": version, "examined": 2, "changed": 2, "unchanged": 0, "relevant": 1}
+        after = _rows(factory)
+        guarantees, market = ids["https://a.example/guarantees"], ids["https://a.example/market"]
+        assert after[guarantees][1:3] == (True, version)
+        assert {"coalition-of-the-willing", "security-guarantees", "air-policing", "naval-demining"} <= set(
+            after[guarantees][3]
+        )
+        assert after[market][1:3] == (False, version)
+        seqs = sorted(s for s, *_ in after.values())
+        assert min(seqs) > max(s for s, *_ in before.values())  # each changed row took a new seq
+        with session_scope(factory) as session:
+            evidence = session.get(Article, guarantees)
+            assert evidence is not None
+            assert evidence.relevance_evidence["coalition_of_the_willing"]["title"] == ["coalition of the willing"]
+
+        # idempotent: the same profile again changes nothing
+        assert rescore_articles()["examined"] == 0
+        assert rescore_articles(all_articles=True) == {
+            "topic_version": version,
+            "examined": 2,
+            "changed": 0,
+            "unchanged": 2,
+            "relevant": 1,
+        }
+        assert _rows(factory) == after
+
+        # a new profile version (raised threshold): every row is re-scored, changed ones move
+        data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+        data["version"] = current.version + 1
+        data["threshold"] = 1000.0
+        bumped = tmp_path / "topic.yaml"
+        bumped.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        monkeypatch.setenv("NEWSMON_TOPIC_FILE", str(bumped))
+        result = rescore_articles()
+        assert result["examined"] == 2 and result["changed"] == 2 and result["relevant"] == 0
+        final = _rows(factory)
+        assert final[guarantees][1:] == (False, f"{current.id}@{current.version + 1}", [])
+        assert final[guarantees][0] > after[guarantees][0]
+    finally:
+        engine.dispose()
+
+
+def test_rescore_cli(db_url: str, tmp_path: Path) -> None:
+    engine = create_engine_from_url(db_url)
+    factory = make_session_factory(engine)
+    try:
+        _store_articles(factory, "old@1")
+    finally:
+        engine.dispose()
+    env = {**__import__("os").environ, "NEWSMON_DATABASE_URL": db_url, "NEWSMON_TOPIC_FILE": str(TOPIC)}
+    run = [sys.executable, "-m", "newsmon.cli", "rescore"]
+    first = json.loads(subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout)
+    assert (first["examined"], first["changed"], first["relevant"]) == (2, 2, 1)
+    again = json.loads(subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout)
+    assert again["examined"] == 0
