@@ -508,7 +508,14 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    return int(args.func(args))
+    from newsmon.config import ConfigError
+    from store.db import StoreSchemaError
+
+    try:
+        return int(args.func(args))
+    except (ConfigError, StoreSchemaError) as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ class Context:
 
 @contextmanager
 def context(migrate: bool = False) -> Iterator[Context]:
-    from store.db import create_engine_from_url, make_session_factory
+    from store.db import create_engine_from_url, ensure_current_schema, make_session_factory
     from store.db import migrate as run_migrations
 
     settings = get_settings()
@@ -54,6 +54,7 @@ def context(migrate: bool = False) -> Iterator[Context]:
         run_migrations(settings.database_url)
     engine = create_engine_from_url(settings.database_url)
     try:
+        ensure_current_schema(engine)
         yield Context(settings, sources, make_session_factory(engine), engine)
     finally:
         engine.dispose()

@@ -79,6 +79,27 @@ def migrate(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+class StoreSchemaError(RuntimeError):
+    """The store's schema is not the one this code expects (run ``newsmon migrate``)."""
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def ensure_current_schema(engine: Engine) -> None:
+    """Raise :class:`StoreSchemaError` with the fix when the store is not migrated to head."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreSchemaError(
+            f"the store at {where} is at schema revision {current or 'none (empty)'}, this code needs {head}: "
+            "run `newsmon migrate` (make run does it)"
+        )
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
