@@ -92,6 +92,8 @@ def pick_date(
 ) -> tuple[datetime | None, str | None]:
     """The first plausible candidate, in the given order of trust, and its source's name."""
     for source, raw in candidates:
+        if callable(raw):  # an expensive source, evaluated only when reached
+            raw = raw()
         if isinstance(raw, list):  # JSON-LD may list several values: the first is the claim
             raw = raw[0] if raw else None
         if isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -11,7 +11,7 @@ import html as html_lib
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -161,7 +161,10 @@ def is_person_credit(name: str, site_name: str | None = None) -> bool:
 
 
 def _authors_and_agencies(
-    ld: dict[str, Any], meta: dict[str, str], trafilatura_author: str | None, site_name: str | None
+    ld: dict[str, Any],
+    meta: dict[str, str],
+    trafilatura_author: Callable[[], str | None],
+    site_name: str | None,
 ) -> tuple[list[str], list[str]]:
     """Person names, then wire agencies, from JSON-LD, then meta tags, then trafilatura."""
     raw = [n for n in (_unescape(v) for v in _names(ld.get("author"))) if n]
@@ -172,8 +175,9 @@ def _authors_and_agencies(
             agencies.append(agency)
     if not raw and meta.get("author") and not meta["author"].startswith("http"):
         raw = [meta["author"]]
-    if not raw and trafilatura_author:
-        raw = trafilatura_author.split(";")
+    fallback = trafilatura_author() if not raw else None  # computed only when needed
+    if not raw and fallback:
+        raw = fallback.split(";")
     site = (site_name or "").strip().lower()
     people: list[str] = []
     for item in raw:
@@ -286,18 +290,20 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
 
     import trafilatura
 
+    # Text only: trafilatura's own metadata pass (htmldate included) costs as much as the text
+    # extraction and is needed only when the page states nothing about itself, so it runs
+    # lazily below (bare_extraction works on a copy: ``tree`` is still the whole page).
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         deduplicate=False,
     )
-    t_meta: dict[str, Any] = {}
-    if doc is not None:
-        t_meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text, method = _choose_text((t_meta.get("text") or "").strip(), _article_body(ld), dom_tokens)
+    t_meta = _LazyTrafilaturaMetadata(tree, url)
+    raw_text = (doc.get("text") if isinstance(doc, dict) else getattr(doc, "text", None)) or ""
+    text, method = _choose_text(raw_text.strip(), _article_body(ld), dom_tokens)
     site_name = _unescape(_publisher_name(ld)) or meta.get("og:site_name") or t_meta.get("sitename")
     host = re.sub(r"^https?://", "", canonical).split("/")[0]
     raw_title = _unescape(ld.get("headline")) or meta.get("og:title") or t_meta.get("title") or page.hints.title
@@ -316,7 +322,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
             ("time", _time_element(tree)),
             ("url", url_date(url) or url_date(canonical)),
             ("feed", page.hints.published_at),
-            ("htmldate", t_meta.get("date")),
+            ("htmldate", t_meta.date),
         ],
         tz=tz,
         now=now,
@@ -337,7 +343,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     ) or normalise_declared(page.hints.language)
     description = meta.get("og:description") or meta.get("description") or _unescape(ld.get("description"))
     description = description or t_meta.get("description")
-    people, agencies = _authors_and_agencies(ld, meta, t_meta.get("author"), site_name)
+    people, agencies = _authors_and_agencies(ld, meta, lambda: t_meta.get("author"), site_name)
     agencies += [a for a in signed_agencies if a not in agencies]
     article = Article(
         url=url,
@@ -555,6 +561,74 @@ def _rejection(text: str, anchors: set[str], sig: dict[str, Any], ld: dict[str, 
     if len(text) < MIN_TEXT_CHARS:
         return "too_short", f"{len(text)} characters of text"
     return None
+
+
+class _LazyTrafilaturaMetadata:
+    """trafilatura's metadata of the page, computed on first use only and in two parts:
+    the cheap fields (title, author, site name, description from meta tags, JSON-LD and
+    markup) and the expensive date search (htmldate), each run only when the page does not
+    state the value itself. Same functions and settings as ``bare_extraction(with_metadata=
+    True)``, run on a copy of the whole page."""
+
+    def __init__(self, tree: Any, url: str) -> None:
+        self._tree = tree
+        self._url = url
+        self._copy: Any = None
+        self._data: dict[str, Any] | None = None
+        self._date: tuple[Any] | None = None
+
+    def _page(self) -> Any:
+        if self._copy is None:
+            from copy import deepcopy
+
+            self._copy = deepcopy(self._tree)
+        return self._copy
+
+    def get(self, key: str) -> Any:
+        if key == "date":
+            return self._find_date()
+        if self._data is None:
+            from trafilatura.metadata import (
+                examine_meta,
+                extract_author,
+                extract_meta_json,
+                extract_sitename,
+                extract_title,
+            )
+
+            tree = self._page()
+            md = examine_meta(tree)
+            if md.author and " " not in md.author:
+                md.author = None
+            try:
+                md = extract_meta_json(tree, md)
+            except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known bugs
+                log.debug("trafilatura JSON-LD metadata failed: %s", exc)
+            md.title = md.title or extract_title(tree)
+            md.author = md.author or extract_author(tree)
+            md.sitename = md.sitename or extract_sitename(tree)
+            if md.sitename:
+                md.sitename = md.sitename.lstrip("@")
+                if md.sitename and "." not in md.sitename and not md.sitename[0].isupper():
+                    md.sitename = md.sitename.title()
+            md.clean_and_trim()
+            self._data = md.as_dict()
+        return self._data.get(key)
+
+    def _find_date(self) -> Any:
+        if self._date is None:
+            from htmldate import find_date
+            from trafilatura.metadata import extract_url
+            from trafilatura.settings import Extractor
+
+            params = dict(Extractor(url=self._url, with_metadata=True).date_params or {})
+            params["url"] = extract_url(self._page(), self._url)
+            self._date = (find_date(self._page(), **params),)
+        return self._date[0]
+
+    @property
+    def date(self) -> Callable[[], Any]:
+        return self._find_date
 
 
 def _unescape(value: Any) -> str | None:
