@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from newsmon.dag_common import DEFAULT_ARGS, LINKS, RAW_PAGES, START_DATE, jsonable, log_table
+from newsmon.dag_common import DEFAULT_ARGS, LINKS, RAW_PAGES, START_DATE, log_table, source_task
 
 
 @dag(
@@ -40,12 +40,7 @@ def news_crawl() -> None:
     def discover(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import crawl_source
 
-        context: Any = get_current_context()
-
-        context["source_label"] = source_id
-        counts = jsonable(crawl_source(source_id, "news_sitemap"))
-        context["outlet_events"][LINKS].extra = counts
-        return counts
+        return source_task(source_id, LINKS, lambda: crawl_source(source_id, "news_sitemap"))
 
     @task
     def section_sources() -> list[str]:
@@ -57,12 +52,7 @@ def news_crawl() -> None:
     def discover_sections(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import crawl_source
 
-        context: Any = get_current_context()
-
-        context["source_label"] = source_id
-        counts = jsonable(crawl_source(source_id, "section"))
-        context["outlet_events"][LINKS].extra = counts
-        return counts
+        return source_task(source_id, LINKS, lambda: crawl_source(source_id, "section"))
 
     @task(trigger_rule="all_done")
     def fetch_sources() -> list[str]:
@@ -74,12 +64,7 @@ def news_crawl() -> None:
     def fetch(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import crawl_source
 
-        context: Any = get_current_context()
-
-        context["source_label"] = source_id
-        counts = jsonable(crawl_source(source_id, "article"))
-        context["outlet_events"][RAW_PAGES].extra = counts
-        return counts
+        return source_task(source_id, RAW_PAGES, lambda: crawl_source(source_id, "article"))
 
     @task(trigger_rule="all_done")
     def report(results: list[dict[str, Any]]) -> dict[str, Any]:

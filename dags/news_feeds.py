@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, task
 
-from newsmon.dag_common import DEFAULT_ARGS, LINKS, START_DATE, jsonable, log_table
+from newsmon.dag_common import DEFAULT_ARGS, LINKS, START_DATE, log_table, source_task
 
 
 @dag(
@@ -37,12 +37,7 @@ def news_feeds() -> None:
     def poll(source_id: str) -> dict[str, Any]:
         from newsmon.pipeline import poll_source
 
-        context: Any = get_current_context()
-
-        context["source_label"] = source_id
-        counts = jsonable(poll_source(source_id))
-        context["outlet_events"][LINKS].extra = counts
-        return counts
+        return source_task(source_id, LINKS, lambda: poll_source(source_id))
 
     @task(trigger_rule="all_done")
     def report(results: list[dict[str, Any]]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,3 +41,16 @@ def log_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> str
     lines = [title, "  ".join(c.ljust(widths[c]) for c in columns)]
     lines += ["  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns) for r in rows]
     return "\n".join(lines)
+
+
+def source_task(source_id: str, asset: Asset, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The body of a task mapped over sources: label the mapped instance with the source id
+    (``map_index_template="{{ source_label }}"``), do the work, and put its counts on the
+    task's asset event so the UI shows what the run collected."""
+    from airflow.sdk import get_current_context
+
+    context: Any = get_current_context()
+    context["source_label"] = source_id
+    counts = jsonable(work())
+    context["outlet_events"][asset].extra = counts
+    return counts
