@@ -105,3 +105,15 @@ def demo_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, replay: Any) -> di
         monkeypatch.setenv(key, value)
     migrate(url)
     return env
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """A local HTTP server on 127.0.0.1 whose routes the test sets (tests/localserver.py)."""
+    from localserver import LocalServer
+
+    srv = LocalServer()
+    try:
+        yield srv
+    finally:
+        srv.close()

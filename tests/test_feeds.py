@@ -10,19 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from localserver import LocalServer, Route, send
 from sqlalchemy import func, select
 
 import readers.feeds as feeds_module
@@ -447,75 +446,6 @@ def test_corpus_feeds_parse_without_exceptions(corpus: Path) -> None:
 # poll_feed against a local server
 # ================================================================================================
 
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Recorded:
-    path: str
-    headers: dict[str, str]
-
-
-class FeedServer:
-    """HTTP/1.1 on 127.0.0.1:0; ``routes`` maps a path to a handler and may change between polls."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[Recorded] = []
-        self.stop = threading.Event()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 10
-
-            def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                outer.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}))
-                self.close_connection = True
-                route = outer.routes.get(path)
-                try:
-                    if route is None:
-                        send(self, 404, b"not found", {"Content-Type": "text/plain"})
-                    else:
-                        route(self)
-                except OSError:
-                    pass  # the client gave up (timeout tests)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = False
-        self.httpd.block_on_close = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
-
-
-def send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None
-) -> None:
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if status != 304:
-        handler.send_header("Content-Length", str(len(body)))
-    handler.send_header("Connection", "close")
-    handler.end_headers()
-    if status != 304:
-        handler.wfile.write(body)
-    handler.wfile.flush()
-
 
 def serve(status: int, body: bytes, content_type: str = "application/rss+xml; charset=utf-8") -> Route:
     def route(h: BaseHTTPRequestHandler) -> None:
@@ -546,15 +476,6 @@ THREE = [
     ("Beta", "https://news.example.com/beta.html"),
     ("Gamma", "https://news.example.com/gamma.html"),
 ]
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    try:
-        yield srv
-    finally:
-        srv.close()
 
 
 def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, timeout: float = 5.0) -> Settings:
@@ -603,11 +524,11 @@ def _poller(session_factory: Any, settings: Settings, feed_url: str) -> Poller:
 
 
 @pytest.fixture
-def poller(session_factory: Any, settings: Settings, server: FeedServer) -> Poller:
+def poller(session_factory: Any, settings: Settings, server: LocalServer) -> Poller:
     return _poller(session_factory, settings, server.url("/feed.xml"))
 
 
-def test_poll_stores_links_and_validators_then_304(poller: Poller, server: FeedServer) -> None:
+def test_poll_stores_links_and_validators_then_304(poller: Poller, server: LocalServer) -> None:
     body = rss(THREE)
     etag, last_modified = '"v1-abc"', "Wed, 07 Jan 2026 10:00:00 GMT"
 
@@ -663,7 +584,7 @@ def test_poll_stores_links_and_validators_then_304(poller: Poller, server: FeedS
 
 @pytest.mark.parametrize("etag", [None, '"ignored-etag"'], ids=["no-validators", "etag-but-never-304"])
 def test_same_body_without_304_is_unchanged_and_not_reparsed(
-    poller: Poller, server: FeedServer, monkeypatch: pytest.MonkeyPatch, etag: str | None
+    poller: Poller, server: LocalServer, monkeypatch: pytest.MonkeyPatch, etag: str | None
 ) -> None:
     body = rss(THREE)
 
@@ -694,7 +615,7 @@ def test_same_body_without_304_is_unchanged_and_not_reparsed(
     assert state.body_hash == hashlib.sha256(body).hexdigest()
 
 
-def test_http_error_counts_failures_and_keeps_links(poller: Poller, server: FeedServer) -> None:
+def test_http_error_counts_failures_and_keeps_links(poller: Poller, server: LocalServer) -> None:
     body = rss(THREE)
     server.routes["/feed.xml"] = serve(200, body)
     assert poller.poll().new_links == 3
@@ -744,7 +665,7 @@ def test_http_error_counts_failures_and_keeps_links(poller: Poller, server: Feed
     ],
 )
 def test_body_that_is_not_a_feed_is_parse_error(
-    poller: Poller, server: FeedServer, body: bytes, content_type: str
+    poller: Poller, server: LocalServer, body: bytes, content_type: str
 ) -> None:
     server.routes["/feed.xml"] = serve(200, body, content_type)
 
@@ -764,7 +685,7 @@ def test_body_that_is_not_a_feed_is_parse_error(
 
 
 def test_slow_server_is_timeout(
-    session_factory: Any, server: FeedServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    session_factory: Any, server: LocalServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     settings = _settings(monkeypatch, tmp_path, timeout=1)
     assert settings.fetch_timeout == 1.0
@@ -787,7 +708,7 @@ def test_slow_server_is_timeout(
     assert poller.link_count() == 0
 
 
-def test_item_links_to_other_hosts_are_stored_canonical(poller: Poller, server: FeedServer) -> None:
+def test_item_links_to_other_hosts_are_stored_canonical(poller: Poller, server: LocalServer) -> None:
     items = [
         ("Elsewhere", "https://other.example.net/story.html?utm_source=rss&amp;id=7"),
         ("Fragment", "http://third.example.com/a/b.html#comments"),
@@ -817,7 +738,7 @@ def test_item_links_to_other_hosts_are_stored_canonical(poller: Poller, server: 
 
 
 def test_redirected_feed_resolves_links_against_final_url(
-    session_factory: Any, settings: Settings, server: FeedServer
+    session_factory: Any, settings: Settings, server: LocalServer
 ) -> None:
     poller = _poller(session_factory, settings, server.url("/old/feed.xml"))
 
@@ -836,7 +757,7 @@ def test_redirected_feed_resolves_links_against_final_url(
     assert poller.state().url == server.url("/old/feed.xml")  # state stays keyed by the configured URL
 
 
-def test_json_feed_over_http(poller: Poller, server: FeedServer) -> None:
+def test_json_feed_over_http(poller: Poller, server: LocalServer) -> None:
     server.routes["/feed.xml"] = serve(200, json.dumps(JSON_FEED).encode(), "application/feed+json")
 
     res = poller.poll()
@@ -846,7 +767,7 @@ def test_json_feed_over_http(poller: Poller, server: FeedServer) -> None:
     assert urls == {server.url("/posts/1"), "https://elsewhere.example.net/x", server.url("/relative/3.html")}
 
 
-def test_repolling_a_changing_validatorless_feed_is_idempotent(poller: Poller, server: FeedServer) -> None:
+def test_repolling_a_changing_validatorless_feed_is_idempotent(poller: Poller, server: LocalServer) -> None:
     """The body changes on every poll (lastBuildDate) and the server sends no ETag or
     Last-Modified, so every poll re-parses; the same items must not be stored twice."""
     builds = iter(f"Wed, 07 Jan 2026 12:{m:02d}:00 +0000" for m in range(60))
@@ -880,7 +801,7 @@ def test_repolling_a_changing_validatorless_feed_is_idempotent(poller: Poller, s
     assert (state.polls, state.items_seen, state.consecutive_failures) == (4, 13, 0)
 
 
-def test_duplicate_items_in_one_feed_store_one_link(poller: Poller, server: FeedServer) -> None:
+def test_duplicate_items_in_one_feed_store_one_link(poller: Poller, server: LocalServer) -> None:
     items = [
         ("Same", "https://news.example.com/same.html"),
         ("Same again", "https://news.example.com/same.html?utm_campaign=x"),
@@ -896,7 +817,7 @@ def test_duplicate_items_in_one_feed_store_one_link(poller: Poller, server: Feed
 
 
 def test_guard_blocks_private_feed_when_not_allowed(
-    session_factory: Any, server: FeedServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    session_factory: Any, server: LocalServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _settings(monkeypatch, tmp_path)
     monkeypatch.setenv("NEWSMON_ALLOW_PRIVATE_ADDRESSES", "0")

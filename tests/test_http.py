@@ -8,88 +8,17 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from localserver import LocalServer, Route, send
 
 from newsmon.netguard import BlockedAddress, check_url
 from readers.http import fetch
 
 UA = "newsmon-tests/1.0 (+https://example.org/tests)"
-
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-@dataclass
-class Recorded:
-    path: str
-    headers: dict[str, str]
-
-
-class LocalServer:
-    """A threaded HTTP/1.1 server on 127.0.0.1:0 serving ``routes`` (path -> handler)."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[Recorded] = []
-        self.stop = threading.Event()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 10  # a connection that never sends a request cannot pin a thread
-
-            def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                outer.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}))
-                self.close_connection = True
-                route = outer.routes.get(path)
-                try:
-                    if route is None:
-                        send(self, 404, b"no route")
-                    else:
-                        route(self)
-                except OSError:
-                    pass  # the client went away (timeouts, size caps): expected here
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = False
-        self.httpd.block_on_close = True  # server_close() joins the handler threads
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self.stop.set()  # wakes handlers that sleep or drip
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
-
-
-def send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None
-) -> None:
-    """A complete response with Content-Length and ``Connection: close``."""
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.send_header("Connection", "close")
-    handler.end_headers()
-    handler.wfile.write(body)
-    handler.wfile.flush()
 
 
 def redirect(location: str, status: int = 302) -> Route:
@@ -110,15 +39,6 @@ def reset_connection(h: BaseHTTPRequestHandler) -> None:
     """Close with SO_LINGER 0: the kernel answers with a TCP RST instead of a FIN."""
     h.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     h.request.close()
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    srv = LocalServer()
-    try:
-        yield srv
-    finally:
-        srv.close()
 
 
 # -- plain outcomes ------------------------------------------------------------------------------
