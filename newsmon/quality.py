@@ -8,6 +8,11 @@ run. Floors are pinned in ``quality/baseline.json``; a score under its floor fai
 a floor is never lowered without ``--accept-lower``, and the corpus is fingerprinted (SHA-256
 over file names and contents) so a changed fixture shows up instead of silently moving scores.
 
+The ``ukru`` rows score Ukrainian/Russian identification (:func:`uk_ru_scores`): accuracy of
+:func:`processors.language.detect_language` per language and length bucket on the corpus' real
+uk/ru texts and the project's own uk/ru fixtures, with no, the right and the wrong declared
+language, and on mixed texts; their ``trafilatura`` column is trafilatura's classifier (py3langid).
+
 Text metrics:
 
 * ``snippet_f1`` (trafilatura-eval): like trafilatura's own evaluation, each expected snippet
@@ -198,6 +203,11 @@ def fingerprint(corpus: Path) -> str:
             continue
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(corpus)).encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in _LANG_CORPUS_FILES[2:]:  # the uk/ru language part's files outside those datasets
+        path = corpus / name
+        if path.is_file():
+            digest.update(name.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -397,6 +407,217 @@ def run(corpus: Path, datasets: list[str] | None = None, workers: int = 2) -> tu
     return rows, time.perf_counter() - start
 
 
+# --------------------------------------------------------------------------- uk/ru language identification
+#
+# Issue 4: "Ukrainian and Russian told apart reliably, also on short texts and on pages of bilingual
+# outlets". Every real uk/ru text of the corpus (ground-truth bodies where they exist, otherwise the
+# text trafilatura extracts), plus the project's own uk/ru replay fixtures, cut into paragraphs and
+# sentences, bucketed by length, and scored with no declared language, with the right one, with
+# the other one (a bilingual outlet whose <html lang> is wrong for this text), and as mixed pages
+# (a text with a quote in the other language). ``trafilatura`` in these rows is trafilatura's own
+# language classifier (``py3langid.classify``) on the same strings.
+
+LANG_BUCKETS = (("lt40", 0, 40), ("40-100", 40, 100), ("100-300", 100, 300))
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_ALPHA = re.compile(r"[^\W\d_]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”)]*\s+(?=[«\"„(]?[A-ZА-ЯЁІЇЄҐ0-9])")
+_FIXTURES = ROOT / "fixtures" / "replay"
+
+
+@dataclass
+class LangDoc:
+    """One uk or ru document: its language is known from its source, not from a detector."""
+
+    source: str
+    lang: str
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def _cyrillic_text(text: str) -> bool:
+    letters = len(_ALPHA.findall(text))
+    return letters >= 3 and len(_CYR.findall(text)) >= 0.8 * letters
+
+
+def _html_paragraphs(html: str | bytes, tags: str = "h1|h2|h3|p|li|blockquote") -> list[str]:
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    out = [_squash(el.text_content()) for el in tree.iter(*tags.split("|"))]
+    return [p for p in out if p]
+
+
+def _extracted_paragraphs(html: bytes) -> list[str]:
+    import trafilatura
+
+    from processors.extract import decode_body
+
+    text = trafilatura.extract(decode_body(html, "text/html"), include_comments=False) or ""
+    return [_squash(p) for p in text.split("\n") if _squash(p)]
+
+
+def _read(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+# Real uk/ru pages and feeds of the corpus, found by scanning it for Cyrillic text. Its only real
+# Ukrainian is two sidebar headlines of football.ua: no uk document exists in it (see README).
+_LANG_CORPUS_FILES = (
+    "articles/fundus-dev/ua/Pravda.json",
+    "extraction/trafilatura-eval/evaldata.json",
+    "urls/mediacloud-metadata-lib-fixtures/cached-httpswebarchiveorgwebhttpsuranewsnews1052317323",
+    "urls/mediacloud-metadata-lib-fixtures/cached-httpswebarchiveorgwebhttpaptsvetlivejournalcom",
+    "feeds/feedparser-test-corpus/wellformed/sanitize/large_atom_feed_that_needs_css_sanitisation.xml",
+)
+
+
+def uk_ru_corpus_docs(corpus: Path) -> list[LangDoc]:
+    """The real uk/ru texts of the corpus (all Russian, from Ukrainian and Russian outlets)."""
+    docs: list[LangDoc] = []
+    pravda = corpus / _LANG_CORPUS_FILES[0]
+    if pravda.is_file():  # pravda.com.ua/rus/: the Russian edition of a Ukrainian outlet
+        for key, gold in sorted(json.loads(pravda.read_text(encoding="utf-8")).items()):
+            body = gold.get("body") or {}
+            paras = [gold.get("title") or ""] + [p for p in _fundus_body(body).split("\n\n")]
+            docs.append(LangDoc(f"fundus/ua/Pravda/{key}", "ru", [p for p in paras if _cyrillic_text(p)]))
+    evaldata = corpus / _LANG_CORPUS_FILES[1]
+    if evaldata.is_file():  # football.ua (Ukrainian outlet, Russian edition): annotated snippets
+        for item in json.loads(evaldata.read_text(encoding="utf-8")).values():
+            if item.get("region") == "UA" and item.get("file", "").startswith("football.ua"):
+                paras = [item.get("title"), item.get("description"), *item.get("with", []), *item.get("comments", [])]
+                docs.append(LangDoc(f"trafilatura-eval/{item['file']}", "ru", [p for p in paras if p]))
+    for name, source in (
+        (_LANG_CORPUS_FILES[2], "mediacloud/ura.news"),
+        (_LANG_CORPUS_FILES[3], "mediacloud/livejournal"),
+    ):
+        path = corpus / name
+        if path.is_file():  # Russian outlets; no ground truth: trafilatura's text of the page
+            paras = [p for p in _extracted_paragraphs(_read(path)) if _cyrillic_text(p)]
+            docs.append(LangDoc(source, "ru", paras))
+    feed = corpus / _LANG_CORPUS_FILES[4]
+    if feed.is_file():  # a real Russian Atom feed (a software blog), titles and entry text
+        import feedparser
+
+        parsed = feedparser.parse(feed.read_bytes())
+        for i, entry in enumerate(parsed.entries):
+            paras = [entry.get("title") or ""]
+            for content in entry.get("content") or [{"value": entry.get("summary") or ""}]:
+                if content.get("value"):
+                    paras.extend(_html_paragraphs(f"<div>{content['value']}</div>", "p|div|li|h1|h2|h3"))
+            paras = [p for p in dict.fromkeys(paras) if _cyrillic_text(p)]
+            if paras:
+                docs.append(LangDoc(f"feedparser/large_atom_feed/{i}", "ru", paras))
+    return [d for d in docs if d.paragraphs]
+
+
+def uk_ru_fixture_docs(fixtures: Path = _FIXTURES) -> list[LangDoc]:
+    """The project's own uk and ru replay outlets (original text written for the project)."""
+    docs: list[LangDoc] = []
+    for outlet, lang in (("pravda-ua", "uk"), ("vedomosti-ru", "ru")):
+        for page in sorted((fixtures / outlet).rglob("*.html")):
+            paras = [p for p in _html_paragraphs(page.read_bytes()) if _cyrillic_text(p)]
+            docs.append(LangDoc(f"replay/{outlet}/{page.stem}", lang, paras))
+        rss = fixtures / outlet / "rss.xml"
+        if rss.is_file():
+            import feedparser
+
+            for i, entry in enumerate(feedparser.parse(rss.read_bytes()).entries):
+                paras = [entry.get("title") or "", *_html_paragraphs(f"<div>{entry.get('summary') or ''}</div>")]
+                docs.append(LangDoc(f"replay/{outlet}/rss/{i}", lang, [p for p in paras if _cyrillic_text(p)]))
+    return [d for d in docs if d.paragraphs]
+
+
+def split_units(doc: LangDoc, seen: set[str] | None = None) -> list[tuple[str, str]]:
+    """``(bucket, text)``: each paragraph and each sentence by its length, and the whole text;
+    units already in ``seen`` (a caption repeated on every item of a feed) are counted once."""
+    units: dict[str, None] = {}
+    for para in doc.paragraphs:
+        units[para] = None
+        for sentence in _SENTENCE_END.split(para):
+            units[sentence.strip()] = None
+    out: list[tuple[str, str]] = []
+    for unit in units:
+        bucket = next((name for name, lo, hi in LANG_BUCKETS if lo <= len(unit) < hi), None)
+        if bucket and _cyrillic_text(unit) and (seen is None or unit not in seen):
+            out.append((bucket, unit))
+            if seen is not None:
+                seen.add(unit)
+    out.append(("full", doc.text))
+    return out
+
+
+def mixed_units(docs: list[LangDoc]) -> list[tuple[str, str, str]]:
+    """``(lang, bucket, text)``: each document with a quote in the other language inserted after
+    its first paragraph (a Ukrainian report quoting a Russian official, and the reverse); the
+    text's own language is expected. ``bucket``: ``quote`` (one sentence) or ``para`` (a paragraph)."""
+    quotes: dict[str, list[str]] = {"uk": [], "ru": []}
+    for doc in docs:
+        for bucket, unit in split_units(doc):
+            if bucket == "100-300":
+                quotes[doc.lang].append(unit)
+    out: list[tuple[str, str, str]] = []
+    for i, doc in enumerate(docs):
+        other = quotes["ru" if doc.lang == "uk" else "uk"]
+        if not other or len(doc.paragraphs) < 3:
+            continue
+        quote = other[i % len(other)]
+        if len(_ALPHA.findall(doc.text)) < 3 * len(_ALPHA.findall(quote)):
+            continue  # the quote would be a third of the text or more: no longer a quote
+        first_sentence = _SENTENCE_END.split(quote)[0]
+        for bucket, inserted in (("quote", f"«{first_sentence}»"), ("para", quote)):
+            paras = [doc.paragraphs[0], inserted, *doc.paragraphs[1:]]
+            out.append((doc.lang, bucket, "\n\n".join(paras)))
+    return out
+
+
+def _py3langid(text: str) -> str | None:
+    import py3langid
+
+    return str(py3langid.classify(text)[0])
+
+
+def _accuracy(hits: dict[str, list[tuple[bool, bool]]]) -> dict[str, dict[str, float]]:
+    return {
+        key: {
+            "ours": sum(g for g, _ in pairs) / len(pairs),
+            "trafilatura": sum(r for _, r in pairs) / len(pairs),
+            "pages": len(pairs),
+        }
+        for key, pairs in sorted(hits.items())
+    }
+
+
+def uk_ru_scores(corpus: Path, fixtures: Path = _FIXTURES) -> dict[str, dict[str, float]]:
+    """``{"ukru/<source>_<case>/<lang>-<bucket>": {"ours", "trafilatura", "pages"}}``: accuracy
+    over the units of each bucket. Sources: ``corpus`` (real texts) and ``fixtures`` (the
+    project's own). Cases: ``nohint`` (no declaration), ``hint`` (the right one), ``wronghint``
+    (the other language declared: a bilingual outlet's page). ``ukru/mixed/<lang>-quote|para``:
+    every document of both sources with a sentence or a paragraph of the other language inserted.
+    ``trafilatura`` is trafilatura's language classifier (``py3langid.classify``), which takes no
+    declaration: the same answer in the three cases."""
+    from processors.language import detect_language
+
+    real, own = uk_ru_corpus_docs(corpus), uk_ru_fixture_docs(fixtures)
+    hits: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for source, docs in (("corpus", real), ("fixtures", own)):
+        seen: set[str] = set()
+        for doc in docs:
+            wrong = "ru" if doc.lang == "uk" else "uk"
+            for bucket, unit in split_units(doc, seen):
+                ref = _py3langid(unit) == doc.lang
+                for case, declared in (("nohint", None), ("hint", doc.lang), ("wronghint", wrong)):
+                    got = detect_language(unit, declared=declared) == doc.lang
+                    hits[f"ukru/{source}_{case}/{doc.lang}-{bucket}"].append((got, ref))
+                    hits[f"ukru/{source}_{case}/{doc.lang}-all"].append((got, ref))
+    for lang, bucket, text in mixed_units(real + own):
+        hits[f"ukru/mixed/{lang}-{bucket}"].append((detect_language(text) == lang, _py3langid(text) == lang))
+    return _accuracy(hits)
+
+
 # --------------------------------------------------------------------------- the gate
 
 
@@ -449,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsmon.quality", description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
-    parser.add_argument("--dataset", action="append", choices=sorted(LOADERS), help="only these datasets")
+    parser.add_argument("--dataset", action="append", choices=sorted([*LOADERS, "ukru"]), help="only these datasets")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--update", action="store_true", help="pin today's scores and corpus as the baseline")
     parser.add_argument("--accept-lower", action="store_true", help="allow --update to lower floors")
@@ -461,6 +682,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows, seconds = run(args.corpus, args.dataset, args.workers)
     scores = aggregate(rows)
+    if not args.dataset or "ukru" in args.dataset:
+        scores.update(uk_ru_scores(args.corpus))
     crashes = [(r["id"], r["ours"]["crash"]) for r in rows if r["ours"].get("crash")]
     rejected = Counter(r["ours"]["rejected"] for r in rows if r["ours"].get("rejected"))
     print(render(scores))
