@@ -4,9 +4,10 @@ The dev set (``eval/relevance/dev.jsonl``, rules in ``eval/relevance/LABELLING.m
 items (title and description only) labelled ``core``, ``related`` or ``other``. An item counts
 as a positive when it is ``core``; the scorer's ``relevant`` decision is the prediction. The
 set is split by feed day into a ``tune`` part (days the profile was tuned on) and a ``heldout``
-part (not tuned on: see the caveat in LABELLING.md)::
+part (not tuned on: see the caveat in LABELLING.md); ``gnews.jsonl`` is a second, blind
+held-out set (split ``fresh``: other outlets' headlines, never tuned on, errors never listed)::
 
-    python -m newsmon.relevance_eval [--dev eval/relevance/dev.jsonl] [--topic config/topic.yaml]
+    python -m newsmon.relevance_eval [--dev FILE ...] [--topic config/topic.yaml]
                                      [--errors tune] [--titles-only] [--json]
 """
 
@@ -25,8 +26,10 @@ from processors.relevance import score_text
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_SET = REPO / "eval" / "relevance" / "dev.jsonl"
+FRESH_SET = REPO / "eval" / "relevance" / "gnews.jsonl"
+DEV_SETS = (DEV_SET, FRESH_SET)
 LABELS = ("core", "related", "other")
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh")
 
 
 @dataclass(frozen=True)
@@ -159,16 +162,21 @@ def format_report(result: dict[str, dict[str, Counts]], profile: TopicProfile, t
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsmon.relevance_eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dev", type=Path, default=DEV_SET, help="labelled dev set (JSON lines)")
+    parser.add_argument(
+        "--dev", type=Path, action="append", help="labelled set(s), JSON lines (default: dev.jsonl and gnews.jsonl)"
+    )
     parser.add_argument("--topic", type=Path, default=REPO / "config" / "topic.yaml", help="topic profile")
     parser.add_argument(
-        "--errors", choices=SPLITS, help="list the misjudged items of one split (tune while tuning: never heldout)"
+        "--errors",
+        choices=("tune", "heldout"),
+        help="list the misjudged items of one split (tune while tuning: never heldout; fresh stays blind)",
     )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--titles-only", action="store_true", help="score the titles alone (no description)")
     args = parser.parse_args(argv)
     profile = load_topic(args.topic)
-    result = evaluate(profile, load_dev_set(args.dev), titles_only=args.titles_only)
+    items = [item for path in (args.dev or DEV_SETS) if Path(path).exists() for item in load_dev_set(path)]
+    result = evaluate(profile, items, titles_only=args.titles_only)
     if args.json:
         print(json.dumps({s: {lang: c.to_json() for lang, c in langs.items()} for s, langs in result.items()}))
     else:
