@@ -231,6 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     "cluster_id": art.cluster_id,
                     "duplicate_of": art.duplicate_of,
                     "duplicate_kind": art.duplicate_kind,
+                    "duplicate_similarity": art.duplicate_similarity,
                     "revision": art.revision,
                     "first_seen_at": iso_utc(art.first_seen_at),
                     "updated_at": iso_utc(art.updated_at),

@@ -237,6 +237,8 @@ class Article(Base):
     cluster_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     duplicate_kind: Mapped[str | None] = mapped_column(String(16))
+    # near: word-shingle Jaccard (or containment) with the stored article it matched, in [0.8, 1]
+    duplicate_similarity: Mapped[float | None] = mapped_column(Float)
     wire_credits: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # agencies credited in the text
     revision: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)

@@ -385,10 +385,11 @@ def index_missing_signatures(session: Session, limit: int = 1000) -> int:
 
 def find_duplicate(
     session: Session, link_id: int, canonical_url: str, text_hash: str, fp: Fingerprint | None = None
-) -> tuple[Article | None, str | None]:
+) -> tuple[Article | None, str | None, float | None]:
     """The earliest other article with the same URL key (or canonical URL), else the same
     text, else a verified near-duplicate, else the same title from the same source
-    (``processors.dedup.find_match``). Without ``fp`` only the URL and the text hash count."""
+    (``processors.dedup.find_match``), with the kind of match and, for ``near``, the
+    similarity. Without ``fp`` only the URL and the text hash count."""
     if fp is None:
         from processors.dedup import Fingerprint as Fp
 
@@ -398,8 +399,8 @@ def find_duplicate(
 
     match = find_match(fp, StoreDedupIndex(session, link_id, canonical_url))
     if match is None:
-        return None, None
-    return session.get(Article, match.target), match.kind
+        return None, None, None
+    return session.get(Article, match.target), match.kind, match.similarity if match.kind == "near" else None
 
 
 def _empty_u32() -> npt.NDArray[np.uint32]:
@@ -433,6 +434,12 @@ def store_article(
                 existing.seq = next_seq(session)
                 existing.updated_at = now
             return StoredArticle(existing.id, "unchanged")
+    # The store changes from here. Take the store-wide sequence number first: its counter row
+    # stays locked until this transaction commits, so a worker storing another copy of the same
+    # story at the same moment waits here, then finds this article in its duplicate lookup
+    # (looking up first, both would see no copy and both become origins of their own cluster).
+    seq = next_seq(session)
+    if existing is not None:
         session.add(
             ArticleRevision(
                 article_id=existing.id,
@@ -448,28 +455,32 @@ def store_article(
             setattr(existing, key, value)
         existing.raw_page_id = raw_page_id
         existing.revision += 1
-        existing.seq = next_seq(session)
+        existing.seq = seq
         existing.updated_at = now
         index_article(session, existing.id, fp)
         if existing.duplicate_of is not None:
             # Its text changed: is it still a copy of its origin?
-            origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"], fp)
+            origin, kind, similarity = find_duplicate(
+                session, link_id, values["canonical_url"], values["text_hash"], fp
+            )
             if origin is None:
                 existing.duplicate_of, existing.duplicate_kind, existing.cluster_id = None, None, existing.id
+                existing.duplicate_similarity = None
             else:
                 existing.duplicate_of = origin.duplicate_of or origin.id
                 existing.duplicate_kind = kind
+                existing.duplicate_similarity = similarity
                 existing.cluster_id = origin.cluster_id or origin.id
         return StoredArticle(existing.id, "revision", "revision")
 
-    origin, kind = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"], fp)
+    origin, kind, similarity = find_duplicate(session, link_id, values["canonical_url"], values["text_hash"], fp)
     article = Article(
         link_id=link_id,
         raw_page_id=raw_page_id,
         source_id=source_id,
         first_seen_at=now,
         updated_at=now,
-        seq=next_seq(session),
+        seq=seq,
         **values,
     )
     if origin is not None and origin.duplicate_of is not None:
@@ -486,12 +497,14 @@ def store_article(
             )
             for member in members:
                 member.duplicate_of = article.id
-                member.duplicate_kind = member.duplicate_kind or kind
+                if member.duplicate_kind is None:  # the former origin: linked by this match
+                    member.duplicate_kind, member.duplicate_similarity = kind, similarity
                 member.seq = next_seq(session)
                 member.updated_at = now
             return StoredArticle(article.id, "new", None)
         article.duplicate_of = origin.id
         article.duplicate_kind = kind
+        article.duplicate_similarity = similarity
     session.add(article)
     session.flush()
     index_article(session, article.id, fp)

@@ -11,6 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -342,6 +343,8 @@ def test_store_near_duplicate_found_from_another_process(factory: Factory, db_ur
     assert (copy.outcome, copy.duplicate_kind) == ("duplicate", "near")
     art = _get(factory, copy.article_id)
     assert (art.duplicate_of, art.cluster_id, art.duplicate_kind) == (first.article_id, first.article_id, "near")
+    assert art.duplicate_similarity is not None and 0.8 <= art.duplicate_similarity < 1.0
+    assert _get(factory, first.article_id).duplicate_similarity is None
     assert _get(factory, first.article_id).wire_credits == ["Reuters"]
     with session_scope(factory) as session:
         n_bands = session.scalar(select(func.count()).select_from(ArticleBand))
@@ -358,6 +361,7 @@ def test_store_url_variants_and_title_duplicates(factory: Factory) -> None:
     )
     variant = _store(factory, "http://a.example/news/1", OTHER)
     assert (variant.duplicate_kind, _get(factory, variant.article_id).duplicate_of) == ("url", first.article_id)
+    assert _get(factory, variant.article_id).duplicate_similarity is None  # only near duplicates carry one
     titled = _store(
         factory,
         "https://a.example/news/live",
@@ -484,3 +488,54 @@ def test_real_pages_cleaned_text_is_contained_in_the_whole_page_text(corpus: Pat
     assert total >= 20
     assert by_rule >= 0.75 * total
     assert by_jaccard < 0.5 * by_rule
+
+
+def test_two_workers_storing_copies_at_once_make_one_cluster(factory: Factory, db_url: str) -> None:
+    """Worker A stores the story and has not committed yet when worker B stores a copy: B waits
+    for A's commit (the store-wide sequence row is locked first) and then finds A's article, so
+    the two copies form one cluster instead of two origins."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
+    import threading
+
+    url_a, url_b = "https://a.example/news/race", "https://b.example/race-copy"
+    engine_b = create_engine_from_url(db_url)
+    factory_b = make_session_factory(engine_b)
+    stored: dict[str, repo.StoredArticle] = {}
+    a_stored = threading.Event()
+    release_a = threading.Event()
+
+    def worker_a() -> None:
+        # _store commits when its session scope closes: hold the scope open until B is waiting.
+        original = repo.store_article
+
+        def store_then_wait(*args: Any, **kwargs: Any) -> repo.StoredArticle:
+            result = original(*args, **kwargs)
+            if threading.current_thread() is thread_a:
+                a_stored.set()
+                release_a.wait(timeout=30)
+            return result
+
+        with patch.object(repo, "store_article", store_then_wait):
+            stored["a"] = _store(factory, url_a, "KYIV, Jan 6 (AFP) - " + BASE)
+
+    def worker_b() -> None:
+        stored["b"] = _store(factory_b, url_b, mutate(BASE, 3, 11), source_id="src-b")
+
+    try:
+        thread_a = threading.Thread(target=worker_a)
+        thread_a.start()
+        assert a_stored.wait(timeout=30)
+        thread_b = threading.Thread(target=worker_b)
+        thread_b.start()
+        thread_b.join(timeout=2)
+        assert thread_b.is_alive(), "B must wait for A's transaction"
+        release_a.set()
+        thread_a.join(timeout=30)
+        thread_b.join(timeout=30)
+    finally:
+        release_a.set()
+        engine_b.dispose()
+    assert stored["a"].outcome == "new"
+    assert (stored["b"].outcome, stored["b"].duplicate_kind) == ("duplicate", "near")
+    assert _get(factory, stored["b"].article_id).cluster_id == stored["a"].article_id
