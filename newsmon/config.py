@@ -187,6 +187,8 @@ class SourceConfig(_Strict):
     country: str | None = None
     languages: list[str] = Field(min_length=1)
     timezone: str = "UTC"
+    # The year the outlet began publishing: a page of it dated earlier has a wrong date.
+    founded: int | None = Field(default=None, ge=1600, le=2100)
     enabled: bool = True
     feeds: list[FeedConfig] = Field(default_factory=list)
     news_sitemaps: list[SitemapConfig] = Field(default_factory=list)
@@ -283,13 +285,17 @@ class TermGroup(_Strict):
     # A topic group whose terms name the story by themselves ("coalition of the willing"): its
     # match also counts as the anchor.
     standalone: bool = False
+    # A generic group ("peace talks", "ceasefire"): named in a feed summary under a headline
+    # that names none of the story's sub-topics, it is the setting of another story (strikes,
+    # evacuations, domestic politics "amid peace talks") and counts like a background mention.
+    generic: bool = False
     tag: str | None = None
     terms: dict[str, list[str]]
 
     @model_validator(mode="after")
     def _negative(self) -> TermGroup:
-        if self.negative and (self.anchor or self.tag or self.standalone):
-            raise ValueError("a negative group cannot be an anchor, standalone or carry a tag")
+        if self.negative and (self.anchor or self.tag or self.standalone or self.generic):
+            raise ValueError("a negative group cannot be an anchor, standalone, generic or carry a tag")
         return self
 
     @field_validator("terms")

@@ -73,9 +73,12 @@ def _parse_complete(value: str) -> datetime | None:
     return a
 
 
-def is_plausible(value: datetime, now: datetime | None = None) -> bool:
+def is_plausible(value: datetime, now: datetime | None = None, not_before: datetime | None = None) -> bool:
+    """Not in the future (beyond a small clock slack), not before 1995 (the web news era), and
+    not before ``not_before`` (the outlet's founding, where the registry knows it)."""
     now = now or datetime.now(UTC)
-    return EARLIEST <= value <= now + FUTURE_SLACK
+    earliest = max(EARLIEST, not_before) if not_before is not None else EARLIEST
+    return earliest <= value <= now + FUTURE_SLACK
 
 
 def _from_timestamp(value: float) -> datetime | None:
@@ -88,7 +91,10 @@ def _from_timestamp(value: float) -> datetime | None:
 
 
 def pick_date(
-    candidates: list[tuple[str, Any]], tz: str = "UTC", now: datetime | None = None
+    candidates: list[tuple[str, Any]],
+    tz: str = "UTC",
+    now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> tuple[datetime | None, str | None]:
     """The first plausible candidate, in the given order of trust, and its source's name."""
     for source, raw in candidates:
@@ -106,6 +112,6 @@ def pick_date(
         if value.tzinfo is None:
             value = value.replace(tzinfo=ZoneInfo(tz))
         value = value.astimezone(UTC)
-        if is_plausible(value, now):
+        if is_plausible(value, now, not_before):
             return value, source
     return None, None

@@ -139,10 +139,16 @@ AGENCIES = {
 }  # fmt: skip
 _NOT_PEOPLE = re.compile(
     r"\b(redaktion|redaction|rédaction|editorial|editors?|staff|newsroom|team|desk|online|agenc(y|ies)"
-    r"|news|media|zeitung|gazeta|times|post|herald|press|verlag|nachrichten|noticias|nouvelles|tribune"
-    r"|journal|daily|gazette|courier|kurier|observer|wiadomości|новини|новости|редакція|редакция|admin)\b",
+    r"|agenturen|agences|agencias|agenzie|news|media|zeitung|gazeta|times|post|herald|press|verlag"
+    r"|nachrichten|noticias|nouvelles|tribune|journal|daily|gazette|courier|kurier|observer|echos?|échos?"
+    r"|wiadomości|новини|новости|редакція|редакция|admin)\b",
     re.IGNORECASE,
 )
+# A credit that is a host name ("nieuwsblad.be", "www.example.com"): the outlet, not a person.
+# The top-level domain must be lower case, so initials run together ("J.Smith") are not hosts.
+_HOST_NAME = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,6}$")
+# The desk's own sign-off, abbreviated ("red." for Redaktion / redakcja / redakce).
+_DESK_ABBREVIATIONS = {"red", "red.", "redakce", "redakcja"}
 
 
 def _agency(name: str) -> str | None:
@@ -155,9 +161,25 @@ def is_person_credit(name: str, site_name: str | None = None) -> bool:
     person = _clean_person(name)
     if not person or _agency(person) or _agency(name):
         return False
+    if _HOST_NAME.match(person) or person.lower() in _DESK_ABBREVIATIONS:
+        return False
     if site_name and person.lower() == site_name.strip().lower():
         return False
     return not _NOT_PEOPLE.search(person) and any(c.isalpha() for c in person) and len(person.split()) <= 5
+
+
+def _key(name: str | None) -> str:
+    """A name reduced to its lower-case letters and digits: "ORF.at", "ORF at" and "orf-at" agree."""
+    return "".join(c for c in (name or "").casefold() if c.isalnum())
+
+
+def _outlet_keys(ld: dict[str, Any], meta: dict[str, str], host: str) -> tuple[set[str], set[str]]:
+    """The names the outlet declares for itself: (full names, handles). Full names are its
+    publisher and site names and its host; the handle is its own social-media account ("@LBCI"),
+    which a one-word credit naming the outlet matches but a person's full name does not."""
+    names = {_key(_publisher_name(ld)), _key(meta.get("og:site_name")), _key(host.lower().removeprefix("www."))}
+    handles = {_key(meta.get("twitter:site", "").lstrip("@"))}
+    return names - {""}, handles - {""}
 
 
 def _authors_and_agencies(
@@ -165,20 +187,30 @@ def _authors_and_agencies(
     meta: dict[str, str],
     trafilatura_author: Callable[[], str | None],
     site_name: str | None,
+    host: str = "",
 ) -> tuple[list[str], list[str]]:
-    """Person names, then wire agencies, from JSON-LD, then meta tags, then trafilatura."""
+    """Person names, then wire agencies, from JSON-LD, then meta tags, then trafilatura.
+
+    Credits naming the outlet itself (its site name, host or social handle) are dropped, and so
+    is a meta-tag author the page also declares as its ``editor``: a CMS that fills the author
+    tag with the desk editor's name (who is then shown as "Editor:" / "编辑："), not a byline.
+    """
     raw = [n for n in (_unescape(v) for v in _names(ld.get("author"))) if n]
     agencies: list[str] = []
     for org in _org_names(ld.get("author")):
         agency = _agency(org)
         if agency and agency not in agencies:
             agencies.append(agency)
+    editors: set[str] = set()
+    if not raw:  # the page's JSON-LD names no person: its meta tags, then trafilatura
+        editors = {_key(e) for e in re.split(r"[,;]", meta.get("editor", ""))} - {""}
     if not raw and meta.get("author") and not meta["author"].startswith("http"):
         raw = [meta["author"]]
     fallback = trafilatura_author() if not raw else None  # computed only when needed
     if not raw and fallback:
         raw = fallback.split(";")
     site = (site_name or "").strip().lower()
+    outlet_names, outlet_handles = _outlet_keys(ld, meta, host)
     people: list[str] = []
     for item in raw:
         for part in re.split(r"\s*(?:,|;|/|\||&| and | et | und | і | и | i | y | e )\s*", item):
@@ -189,6 +221,9 @@ def _authors_and_agencies(
                 continue
             person = _clean_person(part)
             if not person or not is_person_credit(person, site):
+                continue
+            key = _key(person)
+            if key in outlet_names or key in editors or (" " not in person and key in outlet_handles):
                 continue
             if person not in people:
                 people.append(person)
@@ -283,9 +318,8 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     if not canonical or not canonical.startswith(("http://", "https://")):
         canonical = canonicalize_url(url)
     declared_lang = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
-    anchors = _anchor_texts(tree)  # before trafilatura prunes the tree
     tree_headlines = _headlines(tree)
-    page_signals = _page_signals(tree, meta)  # idem: the raw page, scripts and all
+    page_signals = _PageSignals(tree, meta)  # the raw page, scripts and all
     dom_tokens = _dom_tokens(tree) if _article_body(ld) else None
 
     import trafilatura
@@ -301,7 +335,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         include_tables=True,
         deduplicate=False,
     )
-    t_meta = _LazyTrafilaturaMetadata(tree, url)
+    t_meta = _LazyTrafilaturaMetadata(tree, url, html)
     raw_text = (doc.get("text") if isinstance(doc, dict) else getattr(doc, "text", None)) or ""
     text, method = _choose_text(raw_text.strip(), _article_body(ld), dom_tokens)
     site_name = _unescape(_publisher_name(ld)) or meta.get("og:site_name") or t_meta.get("sitename")
@@ -319,13 +353,14 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
             ("meta", meta.get("article:published_time") or meta.get("og:article:published_time")),
             ("meta", meta.get("datepublished") or meta.get("pubdate") or meta.get("publishdate")),
             ("meta", meta.get("date") or meta.get("dc.date") or meta.get("dcterms.created")),
-            ("time", _time_element(tree)),
+            ("time", lambda: _time_element(tree)),
             ("url", url_date(url) or url_date(canonical)),
             ("feed", page.hints.published_at),
             ("htmldate", t_meta.date),
         ],
         tz=tz,
         now=now,
+        not_before=page.hints.not_before,
     )
     modified, _ = pick_date(
         [
@@ -335,6 +370,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         ],
         tz=tz,
         now=now,
+        not_before=page.hints.not_before,
     )
     if modified and published and modified < published:
         modified = None  # a modification before publication is a template default
@@ -343,7 +379,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
     ) or normalise_declared(page.hints.language)
     description = meta.get("og:description") or meta.get("description") or _unescape(ld.get("description"))
     description = description or t_meta.get("description")
-    people, agencies = _authors_and_agencies(ld, meta, lambda: t_meta.get("author"), site_name)
+    people, agencies = _authors_and_agencies(ld, meta, lambda: t_meta.get("author"), site_name, host)
     agencies += [a for a in signed_agencies if a not in agencies]
     article = Article(
         url=url,
@@ -365,7 +401,7 @@ def process_page(page: RawPage, now: datetime | None = None) -> Article | Reject
         image=_image(ld, meta, url),
         extraction_method=method,
     )
-    rejection = _rejection(text, anchors, page_signals, ld)
+    rejection = _rejection(text, tree, page_signals, ld)
     if rejection is not None:
         reason, detail = rejection
         partial = article.to_json()
@@ -498,65 +534,81 @@ _JS_NEEDED = re.compile(
 _LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "sitenavigationelement"}
 
 
-def _page_signals(tree: Any, meta: dict[str, str]) -> dict[str, Any]:
-    """Cheap facts about the raw page, read before trafilatura prunes the tree."""
-    title = " ".join((tree.findtext(".//title") or "").split())
-    body = tree.find(".//body")
-    scripts = tree.xpath("//script")
-    script_chars = sum(len(s.text or "") for s in scripts)
-    visible = ""
-    if body is not None:
-        parts = body.xpath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
-        visible = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
-    noscript = " ".join(" ".join((n.text_content() or "").split()) for n in tree.xpath("//noscript"))
-    types: set[str] = set()
-    for item in _iter_jsonld(tree):
-        types |= _types(item)
-    paywalled = any(
-        str(item.get("isAccessibleForFree")).lower() == "false"
-        for item in _iter_jsonld(tree)
-        if "isAccessibleForFree" in item
-    )
-    h1 = " ".join(" ".join((n.text_content() or "").split()) for n in tree.xpath("//h1")[:2])
-    return {
-        "title": title,
-        "h1": h1,
-        "visible_chars": len(visible),
-        "visible_head": visible[:3000],
-        "script_chars": script_chars,
-        "noscript": noscript[:2000],
-        "ld_types": types,
-        "paywalled": paywalled or meta.get("article:content_tier", "").lower() in ("locked", "metered"),
-        "og_type": meta.get("og:type", "").lower(),
-    }
+class _PageSignals:
+    """Facts about the raw page (scripts and all) for the rejection rules. The cheap ones are
+    read at once; the visible text, ``<noscript>`` and script sizes, which cost a walk over
+    every text node, only when a rule asks for them (only pages with little or no main text
+    reach those rules). ``tree`` must stay the whole page: trafilatura extracts from a copy."""
+
+    def __init__(self, tree: Any, meta: dict[str, str]) -> None:
+        self._tree = tree
+        self.title = " ".join((tree.findtext(".//title") or "").split())
+        self.h1 = " ".join(" ".join((n.text_content() or "").split()) for n in tree.xpath("//h1")[:2])
+        types: set[str] = set()
+        paywalled = False
+        for item in _iter_jsonld(tree):
+            types |= _types(item)
+            if "isAccessibleForFree" in item and str(item.get("isAccessibleForFree")).lower() == "false":
+                paywalled = True
+        self.ld_types = types
+        self.paywalled = paywalled or meta.get("article:content_tier", "").lower() in ("locked", "metered")
+        self.og_type = meta.get("og:type", "").lower()
+        self._visible: tuple[int, str] | None = None
+
+    def _read_visible(self) -> tuple[int, str]:
+        if self._visible is None:
+            body = self._tree.find(".//body")
+            visible = ""
+            if body is not None:
+                parts = body.xpath(
+                    ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+                )
+                visible = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
+            self._visible = (len(visible), visible[:3000])
+        return self._visible
+
+    @property
+    def visible_chars(self) -> int:
+        return self._read_visible()[0]
+
+    @property
+    def visible_head(self) -> str:
+        return self._read_visible()[1]
+
+    @property
+    def script_chars(self) -> int:
+        return sum(len(s.text or "") for s in self._tree.iter("script"))
+
+    @property
+    def noscript(self) -> str:
+        text = " ".join(" ".join((n.text_content() or "").split()) for n in self._tree.iter("noscript"))
+        return text[:2000]
 
 
-def _rejection(text: str, anchors: set[str], sig: dict[str, Any], ld: dict[str, Any]) -> tuple[str, str] | None:
+def _rejection(text: str, tree: Any, sig: _PageSignals, ld: dict[str, Any]) -> tuple[str, str] | None:
     """The reason a page is not an article we can use, or ``None``. Order: what the page is
     (error, block, shell, listing) before how much text it gave."""
     short = len(text) < MIN_TEXT_CHARS * 3
-    page_title = f"{sig['title']} {sig['h1']}"
+    page_title = f"{sig.title} {sig.h1}"
     if short and _ERROR_TITLE.search(page_title):
-        return "error_page", f"error page served with status 200: {sig['title'][:80]!r}"
-    if short and (_BOT_BLOCK.search(page_title) or (not text and _BOT_BLOCK.search(sig["visible_head"]))):
-        return "bot_block", f"bot-block page: {sig['title'][:80]!r}"
-    if len(text) < MIN_TEXT_CHARS and _CONSENT.search(sig["visible_head"]) and sig["visible_chars"] < 3000:
+        return "error_page", f"error page served with status 200: {sig.title[:80]!r}"
+    if short and (_BOT_BLOCK.search(page_title) or (not text and _BOT_BLOCK.search(sig.visible_head))):
+        return "bot_block", f"bot-block page: {sig.title[:80]!r}"
+    if len(text) < MIN_TEXT_CHARS and _CONSENT.search(sig.visible_head) and sig.visible_chars < 3000:
         return "bot_block", "consent wall instead of the article"
     if (
         len(text) < MIN_TEXT_CHARS
-        and sig["visible_chars"] < 200
-        and (sig["script_chars"] > 5000 or _JS_NEEDED.search(sig["noscript"] + " " + sig["visible_head"]))
+        and sig.visible_chars < 200
+        and (sig.script_chars > 5000 or _JS_NEEDED.search(sig.noscript + " " + sig.visible_head))
     ):
-        return "js_shell", f"{sig['visible_chars']} visible characters, {sig['script_chars']} of scripts"
-    if sig["ld_types"] & _LISTING_TYPES and not ld:
-        return "not_article", "the page declares itself a listing: " + ", ".join(
-            sorted(sig["ld_types"] & _LISTING_TYPES)
-        )
-    if len(text) < MIN_TEXT_CHARS * 2 and (sig["paywalled"] or _PAYWALL.search(text[-600:] or sig["visible_head"])):
+        return "js_shell", f"{sig.visible_chars} visible characters, {sig.script_chars} of scripts"
+    if sig.ld_types & _LISTING_TYPES and not ld:
+        return "not_article", "the page declares itself a listing: " + ", ".join(sorted(sig.ld_types & _LISTING_TYPES))
+    if len(text) < MIN_TEXT_CHARS * 2 and (sig.paywalled or _PAYWALL.search(text[-600:] or sig.visible_head)):
         return "paywall", f"{len(text)} characters before the paywall"
     if not text:
         return "no_text", "no main text found"
-    if _mostly_links(text, anchors):
+    if _mostly_links(text, tree):
         return "no_text", "the extracted text is navigation links"
     if len(text) < MIN_TEXT_CHARS:
         return "too_short", f"{len(text)} characters of text"
@@ -564,37 +616,41 @@ def _rejection(text: str, anchors: set[str], sig: dict[str, Any], ld: dict[str, 
 
 
 class _LazyTrafilaturaMetadata:
-    """trafilatura's metadata of the page, computed on first use only and in two parts:
-    the cheap fields (title, author, site name, description from meta tags, JSON-LD and
-    markup) and the expensive date search (htmldate), each run only when the page does not
-    state the value itself. Same functions and settings as ``bare_extraction(with_metadata=
-    True)``, run on a copy of the whole page."""
+    """trafilatura's metadata of the page, computed on first use only and in three parts:
+    the cheap fields (title, declared author, site name, description from meta tags, JSON-LD
+    and markup), the byline search in the markup, and the date search (htmldate), each run
+    only when the page does not state the value itself. Same functions and settings as ``bare_extraction(with_metadata=
+    True)``, run on the whole page."""
 
-    def __init__(self, tree: Any, url: str) -> None:
+    def __init__(self, tree: Any, url: str, source: str | None = None) -> None:
         self._tree = tree
         self._url = url
-        self._copy: Any = None
+        self._source = source
         self._data: dict[str, Any] | None = None
         self._date: tuple[Any] | None = None
+        self._byline: tuple[Any] | None = None
+        self._derived: dict[str, Any] = {}
 
     def _page(self) -> Any:
-        if self._copy is None:
-            from copy import deepcopy
-
-            self._copy = deepcopy(self._tree)
-        return self._copy
+        # No copy: these readers do not modify the tree, and the two that prune
+        # (extract_author, htmldate's find_date) deep-copy it themselves.
+        return self._tree
 
     def get(self, key: str) -> Any:
         if key == "date":
             return self._find_date()
+        if key == "author":
+            return self._author()
+        if key not in self._derived and key in ("title", "sitename"):
+            self._derived[key] = self._markup(key)
+        if key in self._derived:
+            return self._derived[key]
+        return self._fields().get(key)
+
+    def _fields(self) -> dict[str, Any]:
+        """What the meta tags and JSON-LD say (title, author, site name, description...)."""
         if self._data is None:
-            from trafilatura.metadata import (
-                examine_meta,
-                extract_author,
-                extract_meta_json,
-                extract_sitename,
-                extract_title,
-            )
+            from trafilatura.metadata import examine_meta, extract_meta_json
 
             tree = self._page()
             md = examine_meta(tree)
@@ -604,16 +660,39 @@ class _LazyTrafilaturaMetadata:
                 md = extract_meta_json(tree, md)
             except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known bugs
                 log.debug("trafilatura JSON-LD metadata failed: %s", exc)
-            md.title = md.title or extract_title(tree)
-            md.author = md.author or extract_author(tree)
-            md.sitename = md.sitename or extract_sitename(tree)
-            if md.sitename:
-                md.sitename = md.sitename.lstrip("@")
-                if md.sitename and "." not in md.sitename and not md.sitename[0].isupper():
-                    md.sitename = md.sitename.title()
             md.clean_and_trim()
             self._data = md.as_dict()
-        return self._data.get(key)
+        return self._data
+
+    def _markup(self, key: str) -> Any:
+        """Title or site name: declared, else searched in the markup (headings, <title>...)."""
+        from trafilatura.metadata import extract_sitename, extract_title
+        from trafilatura.utils import line_processing
+
+        value = self._fields().get(key)
+        if not value:
+            value = extract_title(self._page()) if key == "title" else extract_sitename(self._page())
+            value = line_processing(html_lib.unescape(value)) if value else None
+        if key == "sitename" and value:
+            value = value.lstrip("@")
+            if value and "." not in value and not value[0].isupper():
+                value = value.title()
+        return value
+
+    def _author(self) -> Any:
+        """The declared author, else the byline in the markup: trafilatura's search, done in one
+        pass (processors/bylines.py), and only for this field."""
+        if self._byline is None:
+            author = self._fields().get("author")
+            if not author:
+                from trafilatura.utils import line_processing
+
+                from processors.bylines import markup_author
+
+                found = markup_author(self._page(), self._source)
+                author = line_processing(html_lib.unescape(found)) if found else None
+            self._byline = (author,)
+        return self._byline[0]
 
     def _find_date(self) -> Any:
         if self._date is None:
@@ -639,21 +718,29 @@ def _unescape(value: Any) -> str | None:
 
 
 def _anchor_texts(tree: Any) -> set[str]:
-    out = set()
-    for node in tree.iter("a"):
-        text = normalise_text(node.text_content() or "")
-        if text:
-            out.add(text)
-    return out
+    raw = {node.text_content() for node in tree.iter("a")}  # menus repeat their links
+    return {text for text in map(normalise_text, raw) if text}
 
 
-def _mostly_links(text: str, anchors: set[str]) -> bool:
-    """True when most of the extracted text is lines that are just link labels (a menu)."""
+_MAX_LABEL_CHARS = 500
+
+
+def _mostly_links(text: str, tree: Any) -> bool:
+    """True when most of the extracted text is lines that are just link labels (a menu).
+    ``tree`` is the whole page (trafilatura extracted from a copy)."""
     lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or not anchors:
+    if not lines:
+        return False
+    # A link label is a line, not a paragraph: when lines longer than any label make up 40% of
+    # the text, it cannot be mostly labels, and the page's links need not be read at all.
+    total = sum(len(line) for line in lines)
+    if sum(len(line) for line in lines if len(line) <= _MAX_LABEL_CHARS) <= 0.6 * total:
+        return False
+    anchors = _anchor_texts(tree)
+    if not anchors:
         return False
     link_chars = sum(len(line) for line in lines if normalise_text(line) in anchors)
-    return link_chars > 0.6 * sum(len(line) for line in lines)
+    return link_chars > 0.6 * total
 
 
 def _drop_leading_title(text: str, title: str | None) -> str:

@@ -8,6 +8,9 @@ The model (all numbers come from ``config/topic.yaml``):
 - A topic match in the body counts fully only near an anchor match (within ``proximity``
   characters); farther away it counts ``distant_factor``: an article about something else
   that mentions the story in passing stays below the threshold.
+- A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
+  headline that names none of the story's sub-topics, counts ``background_factor`` too: the
+  talks are the setting of another story (a strike, an evacuation, domestic politics).
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
@@ -83,6 +86,7 @@ class _Group:
     anchor: bool
     negative: bool
     standalone: bool
+    generic: bool
     tag: str | None
     regex: re.Pattern[str]
 
@@ -105,7 +109,11 @@ def _compile_json(profile_json: str) -> _Compiled:
     for group in profile.groups:
         regex = _alternation([t for terms in group.terms.values() for t in terms])
         assert regex is not None  # validated: every language has terms
-        groups.append(_Group(group.id, group.weight, group.anchor, group.negative, group.standalone, group.tag, regex))
+        groups.append(
+            _Group(
+                group.id, group.weight, group.anchor, group.negative, group.standalone, group.generic, group.tag, regex
+            )
+        )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
     return _Compiled(tuple(groups), cues, profile)
 
@@ -149,6 +157,10 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
     return keep
 
 
+def _is_topic(groups: tuple[_Group, ...], group_id: str) -> bool:
+    return any(g.group_id == group_id and not g.anchor and not g.negative for g in groups)
+
+
 def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
     """Score one item. Works on a title alone, a title and a feed summary, or a full text."""
     compiled = _compile(profile)
@@ -156,6 +168,9 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     factors = {"title": profile.title_boost, "description": profile.description_weight, "text": 1.0}
     anchor_positions = sorted(m.start() for g in compiled.groups if g.anchor for m in g.regex.finditer(fields["text"]))
     spans = _topic_spans(compiled.groups, fields)
+    # Does the headline name a sub-topic of the story? If not, a generic group matched only in
+    # the summary is the setting of another story.
+    title_on_topic = any(gid for gid, name, _, _ in spans if name == "title" and _is_topic(compiled.groups, gid))
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}
@@ -179,6 +194,9 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                     if _after_cue(value, m.start(), compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
+                    elif name == "description" and group.generic and not title_on_topic and fields["title"]:
+                        factor *= profile.background_factor
+                        discounted.setdefault("off_topic_headline", set()).add(term)
                     elif name == "text" and not _near(anchor_positions, m.start(), m.end(), profile.proximity):
                         factor *= profile.distant_factor
                         discounted.setdefault("distant", set()).add(term)

@@ -17,6 +17,7 @@ class PageHints:
     language: str | None = None
     source_languages: tuple[str, ...] = ()
     timezone: str = "UTC"
+    not_before: datetime | None = None  # the outlet's founding: earlier dates are not its pages'
 
 
 @dataclass(frozen=True)

@@ -423,17 +423,16 @@ def store_article(
 
         fp = article_fingerprint(values, source_id)
         values = {"wire_credits": wire_credits(values["text"]), **values}
-    if existing is not None:
-        if existing.text_hash == values["text_hash"]:
-            changed = False
-            for key in ("relevance_score", "relevant", "tags", "relevance_evidence", "topic_version"):
-                if key in values and getattr(existing, key) != values[key]:
-                    setattr(existing, key, values[key])
-                    changed = True
-            if changed:
-                existing.seq = next_seq(session)
-                existing.updated_at = now
-            return StoredArticle(existing.id, "unchanged")
+    if existing is not None and existing.text_hash == values["text_hash"]:
+        changed = False
+        for key in ("relevance_score", "relevant", "tags", "relevance_evidence", "topic_version"):
+            if key in values and getattr(existing, key) != values[key]:
+                setattr(existing, key, values[key])
+                changed = True
+        if changed:
+            existing.seq = next_seq(session)
+            existing.updated_at = now
+        return StoredArticle(existing.id, "unchanged")
     # The store changes from here. Take the store-wide sequence number first: its counter row
     # stays locked until this transaction commits, so a worker storing another copy of the same
     # story at the same moment waits here, then finds this article in its duplicate lookup

@@ -405,6 +405,36 @@ def test_pick_date_nothing_plausible() -> None:
     assert pick_date([("d", "1995-01-01T00:00:00Z")], now=NOW) == (datetime(1995, 1, 1, tzinfo=UTC), "d")
 
 
+def test_pick_date_rejects_dates_before_the_outlet_existed() -> None:
+    founded = datetime(2014, 1, 1, tzinfo=UTC)  # e.g. an outlet founded in 2014
+    stale = [("jsonld", "2009-03-01T10:00:00Z"), ("meta", "2026-01-06T19:40:00Z")]
+    assert pick_date(stale, now=NOW, not_before=founded) == (_T, "meta")
+    assert pick_date(stale, now=NOW) == (datetime(2009, 3, 1, 10, tzinfo=UTC), "jsonld")  # unknown founding
+    assert pick_date([("jsonld", "2013-12-31T23:00:00Z")], now=NOW, not_before=founded) == (None, None)
+
+
+def test_process_page_uses_the_outlets_founding_from_the_hints() -> None:
+    from processors.extract import process_page
+    from processors.types import PageHints, RawPage
+
+    body = (
+        "<html><head><title>Talks</title>"
+        '<meta property="article:published_time" content="2003-05-01T08:00:00Z"></head><body><article>'
+        + "".join(
+            f"<p>Paragraph {i} of a story about the talks on security guarantees for Ukraine.</p>" for i in range(12)
+        )
+        + "</article></body></html>"
+    ).encode()
+    hints = PageHints(
+        published_at=datetime(2026, 1, 6, 19, 40, tzinfo=UTC), not_before=datetime(2021, 1, 1, tzinfo=UTC)
+    )
+    page = RawPage(url="https://news.example/story", body=body, headers={"content-type": "text/html"}, hints=hints)
+    article = process_page(page, now=NOW)
+    assert (article.published_at, article.date_source) == (_T, "feed")  # type: ignore[union-attr]
+    article = process_page(RawPage(url=page.url, body=body, headers=page.headers, hints=PageHints()), now=NOW)
+    assert article.published_at == datetime(2003, 5, 1, 8, tzinfo=UTC)  # type: ignore[union-attr]
+
+
 # -- relevance ----------------------------------------------------------------------------------
 
 

@@ -172,11 +172,12 @@ def test_counts_precision_recall() -> None:
     assert c.to_json()["core"] == 12
 
 
-# (precision, recall) floors a little below what profile version 2 measured on the held-out
-# days: all 0.826 / 0.950, en 0.750 / 1.000, pl 0.900 / 1.000, de 1.000 / 0.500 (2 core items).
+# (precision, recall) floors a little below what profile version 3 measured on the held-out
+# days: all 0.864 / 0.950, en 0.818 / 1.000, pl 0.900 / 1.000, de 1.000 / 0.500 (2 core items).
+# (Version 2: all 0.826 / 0.950, en 0.750 / 1.000.)
 HELDOUT_FLOORS = {
-    "all": (0.80, 0.90),
-    "en": (0.70, 0.85),
+    "all": (0.85, 0.90),
+    "en": (0.80, 0.85),
     "pl": (0.85, 0.85),
     "de": (0.90, 0.50),
 }
@@ -202,7 +203,7 @@ def test_fresh_set_is_well_formed() -> None:
 
 def test_few_false_positives_on_the_blind_fresh_headlines(profile: TopicProfile) -> None:
     """403 other outlets' headlines (5 core, 44 related, 354 other: Trump, Venezuela, Iran,
-    Greenland, Russia...), never tuned on: version 2 judges 1 of the 398 non-core relevant."""
+    Greenland, Russia...), never tuned on: versions 2 and 3 judge 1 of the 398 non-core relevant."""
     counts = evaluate(profile, load_dev_set(FRESH_SET), titles_only=True)["fresh"]["all"]
     assert counts.fp <= 3, counts.to_json()
     assert counts.tp >= 1, counts.to_json()
@@ -426,3 +427,27 @@ def test_rescore_cli(db_url: str, tmp_path: Path) -> None:
     assert (first["examined"], first["changed"], first["relevant"]) == (2, 2, 1)
     again = json.loads(subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout)
     assert again["examined"] == 0
+
+
+def test_generic_talk_in_a_summary_under_an_off_topic_headline_is_background(profile: TopicProfile) -> None:
+    evacuation = score_text(
+        profile,
+        "Urgent evacuation in Ukraine: 40 villages to be cleared",
+        None,
+        "Authorities in Kyiv ordered the evacuation as peace talks continue.",
+    )
+    assert not evacuation.relevant
+    assert "off_topic_headline" in evacuation.matches["ceasefire_talks"]["discounted"]
+    # the same summary under a headline that names the talks: counted in full
+    talks = score_text(
+        profile, "Ukraine peace talks resume in Geneva", None, "Negotiators in Kyiv prepare the ceasefire terms."
+    )
+    assert talks.relevant and "discounted" not in talks.matches["ceasefire_talks"]
+    # a specific sub-topic in the summary still makes the item: the headline need not name it
+    coalition = score_text(
+        profile,
+        "Macron announces 'concrete commitments'",
+        None,
+        "At the coalition of the willing meeting in Paris, allies will commit to defend Ukraine.",
+    )
+    assert coalition.relevant
