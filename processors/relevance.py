@@ -9,8 +9,9 @@ The model (all numbers come from ``config/topic.yaml``):
   characters); farther away it counts ``distant_factor``: an article about something else
   that mentions the story in passing stays below the threshold.
 - A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
-  headline that names none of the story's sub-topics, counts ``background_factor`` too: the
-  talks are the setting of another story (a strike, an evacuation, domestic politics).
+  headline that names none of the story's topic groups (a weak signal, weight < 1, such as
+  "peace" alone, does not count), counts ``background_factor`` too: the talks are the setting of another story
+  (a strike, an evacuation, domestic politics, an opinion poll).
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
@@ -157,8 +158,10 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
     return keep
 
 
-def _is_topic(groups: tuple[_Group, ...], group_id: str) -> bool:
-    return any(g.group_id == group_id and not g.anchor and not g.negative for g in groups)
+def _names_the_story(groups: tuple[_Group, ...], group_id: str) -> bool:
+    """A topic group that puts a headline on the story: any but the weak signals (weight < 1,
+    such as "peace" or "the end of the war" alone)."""
+    return any(g.group_id == group_id and not (g.anchor or g.negative) and g.weight >= 1.0 for g in groups)
 
 
 def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
@@ -168,9 +171,9 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     factors = {"title": profile.title_boost, "description": profile.description_weight, "text": 1.0}
     anchor_positions = sorted(m.start() for g in compiled.groups if g.anchor for m in g.regex.finditer(fields["text"]))
     spans = _topic_spans(compiled.groups, fields)
-    # Does the headline name a sub-topic of the story? If not, a generic group matched only in
-    # the summary is the setting of another story.
-    title_on_topic = any(gid for gid, name, _, _ in spans if name == "title" and _is_topic(compiled.groups, gid))
+    # Does the headline name the story (a topic group other than a weak signal)? If not, a
+    # generic group matched only in the summary is the setting of another story.
+    title_on_topic = any(name == "title" and _names_the_story(compiled.groups, gid) for gid, name, _, _ in spans)
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}

@@ -451,3 +451,14 @@ def test_generic_talk_in_a_summary_under_an_off_topic_headline_is_background(pro
         "At the coalition of the willing meeting in Paris, allies will commit to defend Ukraine.",
     )
     assert coalition.relevant
+
+
+def test_a_generic_word_in_the_headline_does_not_put_it_on_topic(profile: TopicProfile) -> None:
+    poll = score_text(
+        profile,
+        "Territory for peace? What Ukrainians think",
+        None,
+        "Most of Kyiv's residents reject territorial concessions, a new survey shows.",
+    )
+    assert not poll.relevant
+    assert "off_topic_headline" in poll.matches["ceasefire_talks"]["discounted"]
