@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from newsmon.netguard import BlockedAddress, check_url
+from newsmon.netguard import BLOCKED_CONNECT, BlockedAddress, check_url, guarded_transport
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,11 @@ def fetch(
     watchdog.daemon = True
     watchdog.start()
     try:
-        with httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=False) as client:
+        with httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+            transport=guarded_transport(allow_private),
+        ) as client:
             while True:
                 try:
                     check_url(current, allow_private)
@@ -191,6 +195,8 @@ def fetch(
                         return result("timeout", error=f"no complete answer within {3 * timeout:g} s")
                     if isinstance(exc, httpx.TimeoutException):
                         return result("timeout", error=type(exc).__name__)
+                    if BLOCKED_CONNECT in str(exc):  # the name now resolves to a private address
+                        return result("blocked", error="private_address")
                     # Connection reset/refused, TLS errors, invalid URLs, protocol errors.
                     return result("network_error", error=f"{type(exc).__name__}: {exc}"[:500])
     finally:

@@ -33,6 +33,9 @@ TELNETCONSOLE_ENABLED = False
 # Decompressed sitemaps are bounded like downloads (a gzip bomb is refused, not inflated).
 SITEMAP_MAX_BYTES = DOWNLOAD_MAXSIZE * 4
 
+# The SSRF guard again where Twisted connects (DNS rebinding): spiders/resolver.py.
+TWISTED_DNS_RESOLVER = "spiders.resolver.PublicAddressResolver"
+
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PublicAddressOnlyMiddleware": 50,
     # robots.txt for every queued request, not only the first (see its doc).

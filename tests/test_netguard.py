@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from localserver import send
 
 from newsmon.netguard import BlockedAddress, check_url
 
@@ -125,3 +128,71 @@ def test_blocked_address_is_an_exception_with_a_recordable_reason() -> None:
         check_url("http://192.168.0.10/")
     assert exc.value.reason == "private_address"
     assert str(exc.value) == "private_address: http://192.168.0.10/"
+
+
+# -- DNS rebinding: the check on the address actually connected to ------------------------------
+
+
+def test_fetch_refuses_a_name_that_rebinds_to_a_private_address(server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-check sees a public address, the connection would go to 127.0.0.1: refused."""
+    import socket
+
+    from newsmon import netguard
+    from readers.http import fetch
+
+    server.routes["/secret"] = lambda h: send(h, 200, b"internal", {"Content-Type": "text/plain"})
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebinding_dns(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.example":
+            return real_getaddrinfo("127.0.0.1", port, *args, **kwargs)
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(netguard, "_resolve", lambda host, port: ("93.184.216.34",))  # first answer: public
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)  # second answer: loopback
+    url = f"http://rebind.example:{server.port}/secret"
+    result = fetch(url, user_agent="newsmon-test")
+    assert (result.status, result.error) == ("blocked", "private_address")
+    assert server.requests == []
+    # the same set-up with private addresses allowed (tests, demo) does connect: the refusal
+    # above came from the guard, not from the fake DNS
+    allowed = fetch(url, user_agent="newsmon-test", allow_private=True)
+    assert (allowed.status, allowed.body) == ("ok", b"internal")
+
+
+def test_guarded_transport_keeps_httpx_pool_shape() -> None:
+    """netguard replaces httpx's private connection pool: fail loudly if httpx renames it."""
+    import httpcore
+
+    from newsmon.netguard import guarded_transport
+
+    transport = guarded_transport()
+    assert isinstance(transport._pool, httpcore.ConnectionPool)
+    assert type(transport._pool._network_backend).__name__ == "GuardedBackend"
+
+
+def test_scrapy_resolver_refuses_private_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet import defer
+
+    from spiders.resolver import PrivateAddressError, PublicAddressResolver
+
+    answers = {"public.example": "93.184.216.34", "rebind.example": "10.1.2.3"}
+    monkeypatch.setattr(
+        CachingThreadedResolver, "getHostByName", lambda self, name, timeout=(): defer.succeed(answers[name])
+    )
+    resolver = PublicAddressResolver(None, 0, 1.0)  # type: ignore[arg-type]
+    got: list[Any] = []
+    resolver.getHostByName("public.example").addCallback(got.append)
+    resolver.getHostByName("rebind.example").addErrback(lambda f: got.append(f.value))
+    assert got[0] == "93.184.216.34"
+    assert isinstance(got[1], PrivateAddressError) and "rebind.example" in str(got[1])
+    resolver.allow_private = True
+    resolver.getHostByName("rebind.example").addCallback(got.append)
+    assert got[2] == "10.1.2.3"
+
+
+def test_scrapy_uses_the_guarded_resolver() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    assert get_project_settings().get("TWISTED_DNS_RESOLVER") == "spiders.resolver.PublicAddressResolver"
