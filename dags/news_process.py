@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import dag, task
 
-from newsmon.dag_common import ARTICLES, DEFAULT_ARGS, RAW_PAGES, START_DATE, jsonable
+from newsmon.dag_common import ARTICLES, DEFAULT_ARGS, RAW_PAGES, START_DATE, labelled_task
 
 
 @dag(
@@ -39,12 +39,8 @@ def news_process() -> None:
     def process(raw_ids: list[int]) -> dict[str, Any]:
         from newsmon.pipeline import process_batch
 
-        context: Any = get_current_context()
-
-        context["batch_label"] = f"pages {raw_ids[0]}-{raw_ids[-1]}" if raw_ids else "empty"
-        counts = jsonable(process_batch(raw_ids))
-        context["outlet_events"][ARTICLES].extra = counts
-        return counts
+        label = f"pages {raw_ids[0]}-{raw_ids[-1]}" if raw_ids else "empty"
+        return labelled_task(label, ARTICLES, lambda: process_batch(raw_ids), label_key="batch_label")
 
     @task(trigger_rule="all_done")
     def report(results: list[dict[str, Any]]) -> dict[str, Any]:

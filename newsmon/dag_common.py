@@ -43,14 +43,21 @@ def log_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> str
     return "\n".join(lines)
 
 
-def source_task(source_id: str, asset: Asset, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The body of a task mapped over sources: label the mapped instance with the source id
-    (``map_index_template="{{ source_label }}"``), do the work, and put its counts on the
-    task's asset event so the UI shows what the run collected."""
+def labelled_task(
+    label: str, asset: Asset, work: Callable[[], dict[str, Any]], label_key: str = "source_label"
+) -> dict[str, Any]:
+    """The body of a mapped task: label the mapped instance (``map_index_template=
+    "{{ source_label }}"``, or the template variable ``label_key``), do the work, and put its
+    counts on the task's asset event so the UI shows what the run collected."""
     from airflow.sdk import get_current_context
 
     context: Any = get_current_context()
-    context["source_label"] = source_id
+    context[label_key] = label
     counts = jsonable(work())
     context["outlet_events"][asset].extra = counts
     return counts
+
+
+def source_task(source_id: str, asset: Asset, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A task mapped over sources, labelled with the source id (see :func:`labelled_task`)."""
+    return labelled_task(source_id, asset, work)
