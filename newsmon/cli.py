@@ -15,10 +15,43 @@ def _out(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from processors.extract import process_page
-    from processors.types import RawPage, Rejected, iso_utc
+def _source_hints(source_id: str) -> Any:
+    """The page hints an outlet of the registry gives (time zone, languages, founding year)."""
+    from datetime import UTC, datetime
 
+    from newsmon.config import load_sources, load_topic
+    from newsmon.settings import get_settings
+    from processors.types import PageHints
+
+    settings = get_settings()
+    sources = load_sources(settings.sources_file, load_topic(settings.topic_file))
+    for src in sources.sources:
+        if src.id == source_id:
+            return PageHints(
+                source_languages=tuple(src.languages),
+                timezone=src.timezone,
+                not_before=datetime(src.founded, 1, 1, tzinfo=UTC) if src.founded else None,
+            )
+    raise KeyError(source_id)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from newsmon.config import ConfigError
+    from processors.extract import process_page
+    from processors.types import PageHints, RawPage, Rejected, iso_utc
+
+    hints = PageHints()
+    if args.source:
+        try:
+            hints = _source_hints(args.source)
+        except KeyError:
+            print(
+                f"newsmon extract: no source {args.source!r} in the registry (newsmon sources check)", file=sys.stderr
+            )
+            return 2
+        except ConfigError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
     for name in args.files:
         path = Path(name)
         url = args.url or path.resolve().as_uri()
@@ -26,7 +59,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             body = path.read_bytes()
             if path.suffix == ".gz" or body[:2] == b"\x1f\x8b":
                 body = gzip.decompress(body)
-            result = process_page(RawPage(url=url, body=body, headers={"content-type": "text/html"}))
+            result = process_page(RawPage(url=url, body=body, headers={"content-type": "text/html"}, hints=hints))
         except Exception as exc:  # noqa: BLE001 - one bad file yields an error object, the rest go on
             _out({"file": name, "url": url, "error": f"{type(exc).__name__}: {exc}"})
             continue
@@ -429,6 +462,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="clean HTML files into JSON lines (one per file, in order)")
     p.add_argument("files", nargs="+", metavar="FILE", help="HTML files (.html or .html.gz)")
     p.add_argument("--url", help="the URL the pages were fetched from (resolves relative links)")
+    p.add_argument(
+        "--source",
+        metavar="ID",
+        help="the registry's outlet the pages come from: its time zone for dates without one, its "
+        "founding year against impossible dates",
+    )
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("run", help="one cycle in-process, without Airflow")

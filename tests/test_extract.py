@@ -548,3 +548,35 @@ def test_cli_300_files(tmp_path: Path) -> None:
         assert "error" not in line, line
         assert line["title"] == EXPECTED[sources[i % len(sources)]]["title"]
     assert elapsed < 120
+
+
+def test_cli_extract_with_a_source_uses_its_time_zone_and_founding(tmp_path: Path) -> None:
+    """``--source`` gives the page the registry's hints: Kyiv time for a date without a zone, and
+    the outlet's founding year (The Kyiv Independent: 2021) against an impossible date."""
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: allies discussed security guarantees for Ukraine and a reassurance force.</p>"
+        for i in range(10)
+    )
+
+    def page(date: str) -> str:
+        return (
+            '<html><head><title>Talks</title><meta property="article:published_time" content="'
+            + date
+            + '"></head><body><article><h1>Talks</h1>'
+            + paragraphs
+            + "</article></body></html>"
+        )
+
+    local = tmp_path / "local.html"
+    local.write_text(page("2026-01-06T21:40:00"), encoding="utf-8")
+    old = tmp_path / "old.html"
+    old.write_text(page("2009-03-01T10:00:00Z"), encoding="utf-8")
+    proc = run_cli("--source", "kyiv-independent", local, old)
+    assert proc.returncode == 0, proc.stderr
+    first, second = json_lines(proc.stdout)
+    assert first["published_at"] == "2026-01-06T19:40:00Z"  # 21:40 in Kyiv (UTC+2 in January)
+    assert second["published_at"] is None  # before the outlet existed
+    plain = json_lines(run_cli(old).stdout)[0]
+    assert plain["published_at"] == "2009-03-01T10:00:00Z"  # without the registry's knowledge
+    unknown = run_cli("--source", "no-such-outlet", old)
+    assert unknown.returncode == 2 and "no source 'no-such-outlet'" in unknown.stderr
