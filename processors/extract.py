@@ -616,11 +616,11 @@ def _rejection(text: str, tree: Any, sig: _PageSignals, ld: dict[str, Any]) -> t
 
 
 class _LazyTrafilaturaMetadata:
-    """trafilatura's metadata of the page, computed on first use only and in three parts:
-    the cheap fields (title, declared author, site name, description from meta tags, JSON-LD
-    and markup), the byline search in the markup, and the date search (htmldate), each run
-    only when the page does not state the value itself. Same functions and settings as ``bare_extraction(with_metadata=
-    True)``, run on the whole page."""
+    """trafilatura's metadata of the page, computed on first use only and in parts: what the
+    meta tags and JSON-LD declare; the title or site name searched in the markup; the byline
+    searched in the markup (``processors/bylines.py``, same result as trafilatura's); the date
+    search (htmldate). Each runs only when the page does not state the value itself. Same
+    functions and settings as ``bare_extraction(with_metadata=True)``, on the whole page."""
 
     def __init__(self, tree: Any, url: str, source: str | None = None) -> None:
         self._tree = tree
@@ -632,8 +632,8 @@ class _LazyTrafilaturaMetadata:
         self._derived: dict[str, Any] = {}
 
     def _page(self) -> Any:
-        # No copy: these readers do not modify the tree, and the two that prune
-        # (extract_author, htmldate's find_date) deep-copy it themselves.
+        # No copy: these readers do not modify the tree; the byline search copies only the
+        # elements it prunes, htmldate's find_date copies the tree itself.
         return self._tree
 
     def get(self, key: str) -> Any:
