@@ -22,6 +22,7 @@ from twisted.web._newclient import ResponseFailed
 from spiders.base import SourceSpider
 from spiders.items import LinkOutcomeItem, RawPageItem
 from spiders.middlewares import BlockedRequest, HostBusy
+from spiders.resolver import PrivateAddressError
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _PERMANENT_HTTP = {400, 401, 403, 404, 410, 451}
@@ -35,7 +36,7 @@ def classify_failure(failure: Failure) -> tuple[str, str, int | None]:
         return ("failed" if code in _PERMANENT_HTTP else "retry"), f"http_{code}", code
     if isinstance(exc, HostBusy):
         return "retry", "host_busy", None
-    if isinstance(exc, BlockedRequest):
+    if isinstance(exc, (BlockedRequest, PrivateAddressError)):
         return "skipped", exc.reason, None
     if isinstance(exc, IgnoreRequest):
         msg = str(exc).lower()

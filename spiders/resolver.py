@@ -15,13 +15,15 @@ from typing import Any
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.defer import Deferred
-from twisted.internet.error import DNSLookupError
 
 from newsmon.netguard import is_public
 
 
-class PrivateAddressError(DNSLookupError):
-    """The name resolves to a non-public address (recorded like a DNS failure, with the reason)."""
+class PrivateAddressError(Exception):
+    """The name resolves to a non-public address. Not a ``DNSLookupError`` on purpose: Scrapy's
+    retry middleware retries those, and the link is recorded ``skipped: private_address``."""
+
+    reason = "private_address"
 
 
 class PublicAddressResolver(CachingThreadedResolver):

@@ -190,6 +190,16 @@ def test_scrapy_resolver_refuses_private_answers(monkeypatch: pytest.MonkeyPatch
     resolver.allow_private = True
     resolver.getHostByName("rebind.example").addCallback(got.append)
     assert got[2] == "10.1.2.3"
+    # recorded as a refusal, not a DNS failure to retry
+    from scrapy.settings.default_settings import RETRY_EXCEPTIONS
+    from scrapy.utils.misc import load_object
+    from twisted.python.failure import Failure
+
+    from spiders.article import classify_failure
+
+    assert classify_failure(Failure(got[1])) == ("skipped", "private_address", None)
+    retried = tuple(load_object(x) if isinstance(x, str) else x for x in RETRY_EXCEPTIONS)
+    assert not isinstance(got[1], retried)
 
 
 def test_scrapy_uses_the_guarded_resolver() -> None:
