@@ -417,7 +417,17 @@ def store_article(
     ``values`` holds the article columns (url, canonical_url, title, text, text_hash, ...).
     """
     now = utcnow()
-    existing = session.scalars(select(Article).where(Article.link_id == link_id)).first()
+    by_link = select(Article).where(Article.link_id == link_id)
+    existing = session.scalars(by_link).first()
+    seq: int | None = None
+    if existing is None or existing.text_hash != values["text_hash"]:
+        # The store changes. Take the store-wide sequence number first: its counter row stays
+        # locked until this transaction commits, so a worker storing a copy of the same story,
+        # or another page of the same link, at the same moment waits here; then it reads what
+        # this one stored (read again below, and in the duplicate lookup) instead of both
+        # becoming origins, or both inserting an article for the link.
+        seq = next_seq(session)
+        existing = session.scalars(by_link.execution_options(populate_existing=True)).first()
     if existing is None or existing.text_hash != values["text_hash"]:
         from processors.dedup import wire_credits
 
@@ -430,14 +440,10 @@ def store_article(
                 setattr(existing, key, values[key])
                 changed = True
         if changed:
-            existing.seq = next_seq(session)
+            existing.seq = seq if seq is not None else next_seq(session)
             existing.updated_at = now
         return StoredArticle(existing.id, "unchanged")
-    # The store changes from here. Take the store-wide sequence number first: its counter row
-    # stays locked until this transaction commits, so a worker storing another copy of the same
-    # story at the same moment waits here, then finds this article in its duplicate lookup
-    # (looking up first, both would see no copy and both become origins of their own cluster).
-    seq = next_seq(session)
+    assert seq is not None
     if existing is not None:
         session.add(
             ArticleRevision(

@@ -539,3 +539,83 @@ def test_two_workers_storing_copies_at_once_make_one_cluster(factory: Factory, d
     assert stored["a"].outcome == "new"
     assert (stored["b"].outcome, stored["b"].duplicate_kind) == ("duplicate", "near")
     assert _get(factory, stored["b"].article_id).cluster_id == stored["a"].article_id
+
+
+def test_two_workers_storing_pages_of_one_link_at_once_make_a_revision(factory: Factory, db_url: str) -> None:
+    """Two raw pages of the same link (a re-fetch) processed by two workers at once: the second
+    waits for the first, then stores its text as a revision of the link's article instead of
+    failing on the link's unique article."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
+    import threading
+
+    url = "https://a.example/news/refetched"
+    now = datetime.now(UTC)
+    with session_scope(factory) as session:
+        link = Link(
+            url=url,
+            source_id="src-a",
+            found_url=url,
+            discovered_via="feed",
+            discovered_from="https://a.example/rss.xml",
+            status="fetched",
+            attempts=2,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        session.add(link)
+        session.flush()
+        link_id = link.id
+        raw_ids = [
+            repo.save_raw_page(
+                session,
+                link_id=link_id,
+                source_id="src-a",
+                url=url,
+                final_url=url,
+                status_code=200,
+                headers={"content-type": "text/html"},
+                body=body.encode("utf-8"),
+            )[0]
+            for body in (BASE, BASE + " Updated.")
+        ]
+
+    def values(text: str) -> dict[str, Any]:
+        return {"url": url, "canonical_url": url, "title": "Talks", "text": text, "text_hash": text_hash(text)}
+
+    engine_b = create_engine_from_url(db_url)
+    factory_b = make_session_factory(engine_b)
+    stored: dict[str, repo.StoredArticle] = {}
+    a_stored, release_a = threading.Event(), threading.Event()
+
+    def worker_a() -> None:
+        with session_scope(factory) as session:
+            stored["a"] = repo.store_article(
+                session, link_id=link_id, raw_page_id=raw_ids[0], source_id="src-a", values=values(BASE)
+            )
+            a_stored.set()
+            release_a.wait(timeout=30)
+
+    def worker_b() -> None:
+        with session_scope(factory_b) as session:
+            stored["b"] = repo.store_article(
+                session, link_id=link_id, raw_page_id=raw_ids[1], source_id="src-a", values=values(BASE + " Updated.")
+            )
+
+    thread_a = threading.Thread(target=worker_a)
+    thread_b = threading.Thread(target=worker_b)
+    try:
+        thread_a.start()
+        assert a_stored.wait(timeout=30)
+        thread_b.start()
+        thread_b.join(timeout=2)
+        assert thread_b.is_alive(), "B must wait for A's transaction"
+        release_a.set()
+        thread_a.join(timeout=30)
+        thread_b.join(timeout=30)
+    finally:
+        release_a.set()
+        engine_b.dispose()
+    assert stored["a"].outcome == "new"
+    assert (stored["b"].article_id, stored["b"].outcome) == (stored["a"].article_id, "revision")
+    assert _get(factory, stored["a"].article_id).revision == 2
