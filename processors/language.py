@@ -227,11 +227,13 @@ def uk_ru_evidence(text: str) -> tuple[float, float, bool]:
     return float(uk), float(ru), ru_letters > 0
 
 
-# The most frequent function words of widely published languages. A text of 60 words or more
-# that carries one list's words densely (15% of its words or more) and at least twice as densely
-# as any other list's (the Romance lists share de, la, que, en...) is in that language, whatever
-# the page declares, and the statistical identifier (whose cost grows with the text) is not run.
-# On every corpus text where this decides, it agrees with the identifier. Any doubt goes to it.
+# The most frequent function words of widely published languages. When the page declares one of
+# them and a text of 60 words or more carries that list's words densely (15% of its words or
+# more) and at least twice as densely as any other list's (the Romance lists share de, la, que,
+# en...), the declaration is confirmed without the statistical identifier (whose cost grows with
+# the text). Both signals are required: function words alone could take a close language that
+# has no list (Afrikaans, Galician, Catalan) for a listed one. On every corpus text, the lists
+# alone already agree with the identifier wherever they decide. Any doubt goes to the identifier.
 _FUNCTION_WORD_LISTS = {
     "en": "the of and to in is that for on was with as it by at from be has are have",
     "de": "der die und den das von zu mit sich des auf für ist im dem nicht ein eine als",
@@ -300,8 +302,8 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
                 return top
     if letters < 20:
         return hint
-    if not cyrillic and (plain := _by_function_words(sample)):
-        return plain
+    if hint and not cyrillic and _by_function_words(sample) == hint:
+        return hint
     ranked = ranked or _identifier().rank(sample)
     best_lang, best_p = ranked[0]
     if hint and hint != best_lang:

@@ -573,3 +573,16 @@ def test_empty_input_scores_zero(profile: TopicProfile) -> None:
     assert rel.score == 0.0
     assert not rel.relevant
     assert rel.matches == {}
+
+
+def test_function_words_confirm_a_declaration_but_never_replace_the_identifier() -> None:
+    from processors import language
+
+    english = " ".join(["The talks in Paris on the security of Ukraine and the role of the allies were long."] * 8)
+    assert language._by_function_words(english) == "en"
+    assert detect_language(english, declared="en") == "en"
+    # a wrong declaration is not confirmed: the identifier decides, and it says English
+    assert detect_language(english, declared="de") == "en"
+    # a language without a list (Afrikaans, close to Dutch) is left to the identifier
+    afrikaans = " ".join(["Die president het gesê dat die gesprekke in Parys oor die veiligheid van Oekraïne is."] * 8)
+    assert detect_language(afrikaans) != "nl"
