@@ -286,9 +286,9 @@ class TermGroup(_Strict):
     # match also counts as the anchor.
     standalone: bool = False
     # A generic group ("peace talks", "ceasefire"): named in a feed summary under a headline
-    # that names no topic group of the story (weak signals, weight < 1, do not count), it is the setting of
-    # another story (strikes, evacuations, polls, domestic politics "amid peace talks") and
-    # counts like a background mention.
+    # that names no topic group of the story (weak signals, weight < 1, do not count), it is
+    # the setting of another story (strikes, evacuations, polls, domestic politics "amid peace
+    # talks") and counts like a background mention.
     generic: bool = False
     tag: str | None = None
     terms: dict[str, list[str]]

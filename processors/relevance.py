@@ -10,8 +10,8 @@ The model (all numbers come from ``config/topic.yaml``):
   that mentions the story in passing stays below the threshold.
 - A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
   headline that names none of the story's topic groups (a weak signal, weight < 1, such as
-  "peace" alone, does not count), counts ``background_factor`` too: the talks are the setting of another story
-  (a strike, an evacuation, domestic politics, an opinion poll).
+  "peace" alone, does not count), counts ``background_factor`` too: the talks are the setting
+  of another story (a strike, an evacuation, domestic politics, an opinion poll).
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
