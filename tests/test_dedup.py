@@ -8,10 +8,10 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -273,8 +273,44 @@ def factory(session_factory: Factory) -> Factory:
     return session_factory
 
 
-def _store(
-    factory: Factory,
+def _link(session: Session, url: str, source_id: str = "src-a") -> int:
+    """The id of the link of ``url``, created (as discovered in a feed) when it is new."""
+    link_id = session.scalar(select(Link.id).where(Link.url == url))
+    if link_id is not None:
+        return int(link_id)
+    now = datetime.now(UTC)
+    link = Link(
+        url=url,
+        source_id=source_id,
+        found_url=url,
+        discovered_via="feed",
+        discovered_from="https://a.example/rss.xml",
+        status="fetched",
+        attempts=1,
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    session.add(link)
+    session.flush()
+    return link.id
+
+
+def _raw_page(session: Session, link_id: int, url: str, body: str, source_id: str = "src-a") -> int:
+    raw_id, _ = repo.save_raw_page(
+        session,
+        link_id=link_id,
+        source_id=source_id,
+        url=url,
+        final_url=url,
+        status_code=200,
+        headers={"content-type": "text/html"},
+        body=body.encode("utf-8"),
+    )
+    return raw_id
+
+
+def _store_in(
+    session: Session,
     url: str,
     body: str,
     *,
@@ -282,45 +318,24 @@ def _store(
     source_id: str = "src-a",
     published_at: datetime | None = T0,
 ) -> repo.StoredArticle:
-    now = datetime.now(UTC)
+    link_id = _link(session, url, source_id)
+    raw_id = _raw_page(session, link_id, url, body, source_id)
+    values = {
+        "url": url,
+        "canonical_url": url,
+        "title": title if title is not None else body.split(".", maxsplit=1)[0][:80],
+        "text": body,
+        "text_hash": text_hash(body),
+        "published_at": published_at,
+        "language": "en",
+        "word_count": len(body.split()),
+    }
+    return repo.store_article(session, link_id=link_id, raw_page_id=raw_id, source_id=source_id, values=values)
+
+
+def _store(factory: Factory, url: str, body: str, **kwargs: Any) -> repo.StoredArticle:
     with session_scope(factory) as session:
-        link_id = session.scalar(select(Link.id).where(Link.url == url))
-        if link_id is None:
-            link = Link(
-                url=url,
-                source_id=source_id,
-                found_url=url,
-                discovered_via="feed",
-                discovered_from="https://a.example/rss.xml",
-                status="fetched",
-                attempts=1,
-                first_seen_at=now,
-                last_seen_at=now,
-            )
-            session.add(link)
-            session.flush()
-            link_id = link.id
-        raw_id, _ = repo.save_raw_page(
-            session,
-            link_id=link_id,
-            source_id=source_id,
-            url=url,
-            final_url=url,
-            status_code=200,
-            headers={"content-type": "text/html"},
-            body=body.encode("utf-8"),
-        )
-        values = {
-            "url": url,
-            "canonical_url": url,
-            "title": title if title is not None else body.split(".", maxsplit=1)[0][:80],
-            "text": body,
-            "text_hash": text_hash(body),
-            "published_at": published_at,
-            "language": "en",
-            "word_count": len(body.split()),
-        }
-        return repo.store_article(session, link_id=link_id, raw_page_id=raw_id, source_id=source_id, values=values)
+        return _store_in(session, url, body, **kwargs)
 
 
 def _get(factory: Factory, article_id: int) -> Article:
@@ -490,98 +505,15 @@ def test_real_pages_cleaned_text_is_contained_in_the_whole_page_text(corpus: Pat
     assert by_jaccard < 0.5 * by_rule
 
 
-def test_two_workers_storing_copies_at_once_make_one_cluster(factory: Factory, db_url: str) -> None:
-    """Worker A stores the story and has not committed yet when worker B stores a copy: B waits
-    for A's commit (the store-wide sequence row is locked first) and then finds A's article, so
-    the two copies form one cluster instead of two origins."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
+def _race(
+    factory: Factory,
+    db_url: str,
+    first: Callable[[Session], repo.StoredArticle],
+    second: Callable[[Session], repo.StoredArticle],
+) -> tuple[repo.StoredArticle, repo.StoredArticle]:
+    """Two workers: ``first`` stores and holds its transaction open; ``second`` (another engine,
+    as another process would have) must then wait for it; once ``first`` commits, both finish."""
     import threading
-
-    url_a, url_b = "https://a.example/news/race", "https://b.example/race-copy"
-    engine_b = create_engine_from_url(db_url)
-    factory_b = make_session_factory(engine_b)
-    stored: dict[str, repo.StoredArticle] = {}
-    a_stored = threading.Event()
-    release_a = threading.Event()
-
-    def worker_a() -> None:
-        # _store commits when its session scope closes: hold the scope open until B is waiting.
-        original = repo.store_article
-
-        def store_then_wait(*args: Any, **kwargs: Any) -> repo.StoredArticle:
-            result = original(*args, **kwargs)
-            if threading.current_thread() is thread_a:
-                a_stored.set()
-                release_a.wait(timeout=30)
-            return result
-
-        with patch.object(repo, "store_article", store_then_wait):
-            stored["a"] = _store(factory, url_a, "KYIV, Jan 6 (AFP) - " + BASE)
-
-    def worker_b() -> None:
-        stored["b"] = _store(factory_b, url_b, mutate(BASE, 3, 11), source_id="src-b")
-
-    try:
-        thread_a = threading.Thread(target=worker_a)
-        thread_a.start()
-        assert a_stored.wait(timeout=30)
-        thread_b = threading.Thread(target=worker_b)
-        thread_b.start()
-        thread_b.join(timeout=2)
-        assert thread_b.is_alive(), "B must wait for A's transaction"
-        release_a.set()
-        thread_a.join(timeout=30)
-        thread_b.join(timeout=30)
-    finally:
-        release_a.set()
-        engine_b.dispose()
-    assert stored["a"].outcome == "new"
-    assert (stored["b"].outcome, stored["b"].duplicate_kind) == ("duplicate", "near")
-    assert _get(factory, stored["b"].article_id).cluster_id == stored["a"].article_id
-
-
-def test_two_workers_storing_pages_of_one_link_at_once_make_a_revision(factory: Factory, db_url: str) -> None:
-    """Two raw pages of the same link (a re-fetch) processed by two workers at once: the second
-    waits for the first, then stores its text as a revision of the link's article instead of
-    failing on the link's unique article."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
-    import threading
-
-    url = "https://a.example/news/refetched"
-    now = datetime.now(UTC)
-    with session_scope(factory) as session:
-        link = Link(
-            url=url,
-            source_id="src-a",
-            found_url=url,
-            discovered_via="feed",
-            discovered_from="https://a.example/rss.xml",
-            status="fetched",
-            attempts=2,
-            first_seen_at=now,
-            last_seen_at=now,
-        )
-        session.add(link)
-        session.flush()
-        link_id = link.id
-        raw_ids = [
-            repo.save_raw_page(
-                session,
-                link_id=link_id,
-                source_id="src-a",
-                url=url,
-                final_url=url,
-                status_code=200,
-                headers={"content-type": "text/html"},
-                body=body.encode("utf-8"),
-            )[0]
-            for body in (BASE, BASE + " Updated.")
-        ]
-
-    def values(text: str) -> dict[str, Any]:
-        return {"url": url, "canonical_url": url, "title": "Talks", "text": text, "text_hash": text_hash(text)}
 
     engine_b = create_engine_from_url(db_url)
     factory_b = make_session_factory(engine_b)
@@ -590,17 +522,13 @@ def test_two_workers_storing_pages_of_one_link_at_once_make_a_revision(factory: 
 
     def worker_a() -> None:
         with session_scope(factory) as session:
-            stored["a"] = repo.store_article(
-                session, link_id=link_id, raw_page_id=raw_ids[0], source_id="src-a", values=values(BASE)
-            )
+            stored["a"] = first(session)
             a_stored.set()
             release_a.wait(timeout=30)
 
     def worker_b() -> None:
         with session_scope(factory_b) as session:
-            stored["b"] = repo.store_article(
-                session, link_id=link_id, raw_page_id=raw_ids[1], source_id="src-a", values=values(BASE + " Updated.")
-            )
+            stored["b"] = second(session)
 
     thread_a = threading.Thread(target=worker_a)
     thread_b = threading.Thread(target=worker_b)
@@ -616,6 +544,44 @@ def test_two_workers_storing_pages_of_one_link_at_once_make_a_revision(factory: 
     finally:
         release_a.set()
         engine_b.dispose()
-    assert stored["a"].outcome == "new"
-    assert (stored["b"].article_id, stored["b"].outcome) == (stored["a"].article_id, "revision")
-    assert _get(factory, stored["a"].article_id).revision == 2
+    return stored["a"], stored["b"]
+
+
+def test_two_workers_storing_copies_at_once_make_one_cluster(factory: Factory, db_url: str) -> None:
+    """Worker A stores the story and has not committed yet when worker B stores a copy: B waits
+    for A's commit (the store-wide sequence row is locked first) and then finds A's article, so
+    the two copies form one cluster instead of two origins."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
+    a, b = _race(
+        factory,
+        db_url,
+        lambda session: _store_in(session, "https://a.example/news/race", "KYIV, Jan 6 (AFP) - " + BASE),
+        lambda session: _store_in(session, "https://b.example/race-copy", mutate(BASE, 3, 11), source_id="src-b"),
+    )
+    assert a.outcome == "new"
+    assert (b.outcome, b.duplicate_kind) == ("duplicate", "near")
+    assert _get(factory, b.article_id).cluster_id == a.article_id
+
+
+def test_two_workers_storing_pages_of_one_link_at_once_make_a_revision(factory: Factory, db_url: str) -> None:
+    """Two raw pages of the same link (a re-fetch) processed by two workers at once: the second
+    waits for the first, then stores its text as a revision of the link's article instead of
+    failing on the link's unique article."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: the race needs concurrent writers")
+    url, texts = "https://a.example/news/refetched", (BASE, BASE + " Updated.")
+    with session_scope(factory) as session:
+        link_id = _link(session, url)
+        raw_ids = [_raw_page(session, link_id, url, text) for text in texts]
+
+    def store(raw_id: int, text: str) -> Callable[[Session], repo.StoredArticle]:
+        values = {"url": url, "canonical_url": url, "title": "Talks", "text": text, "text_hash": text_hash(text)}
+        return lambda session: repo.store_article(
+            session, link_id=link_id, raw_page_id=raw_id, source_id="src-a", values=values
+        )
+
+    a, b = _race(factory, db_url, store(raw_ids[0], texts[0]), store(raw_ids[1], texts[1]))
+    assert a.outcome == "new"
+    assert (b.article_id, b.outcome) == (a.article_id, "revision")
+    assert _get(factory, a.article_id).revision == 2
