@@ -32,10 +32,6 @@ class BlockedAddress(Exception):
 
 def is_public(addr: str) -> bool:
     """Whether ``addr`` (an IP address) is globally routable and not multicast."""
-    return _is_public(addr)
-
-
-def _is_public(addr: str) -> bool:
     ip = ipaddress.ip_address(addr.split("%", maxsplit=1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
@@ -68,7 +64,7 @@ def check_url(url: str, allow_private: bool = False) -> None:
             addrs = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
         except (OSError, UnicodeError):
             raise BlockedAddress(url, "dns_error") from None
-    if not addrs or not all(_is_public(a) for a in addrs):
+    if not addrs or not all(is_public(a) for a in addrs):
         raise BlockedAddress(url, "private_address")
 
 
@@ -98,7 +94,7 @@ def _guarded_backend(allow_private: bool) -> Any:
             except (OSError, UnicodeError) as exc:
                 raise httpcore.ConnectError(f"dns_error: {exc}") from exc
             addrs = list(dict.fromkeys(str(info[4][0]) for info in infos))
-            if not addrs or not all(_is_public(a) for a in addrs):
+            if not addrs or not all(is_public(a) for a in addrs):
                 raise httpcore.ConnectError(f"{BLOCKED_CONNECT}: {host} resolves to {', '.join(addrs)}")
             error: Exception | None = None
             for addr in addrs:  # TLS still verifies the certificate against ``host`` (SNI)
