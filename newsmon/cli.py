@@ -16,23 +16,15 @@ def _out(obj: dict[str, Any]) -> None:
 
 
 def _source_hints(source_id: str) -> Any:
-    """The page hints an outlet of the registry gives (time zone, languages, founding year)."""
-    from datetime import UTC, datetime
-
+    """The page hints an outlet of the registry gives (time zone, languages, founding year);
+    ``KeyError`` for an unknown outlet."""
     from newsmon.config import load_sources, load_topic
     from newsmon.settings import get_settings
     from processors.types import PageHints
 
     settings = get_settings()
-    sources = load_sources(settings.sources_file, load_topic(settings.topic_file))
-    for src in sources.sources:
-        if src.id == source_id:
-            return PageHints(
-                source_languages=tuple(src.languages),
-                timezone=src.timezone,
-                not_before=datetime(src.founded, 1, 1, tzinfo=UTC) if src.founded else None,
-            )
-    raise KeyError(source_id)
+    src = load_sources(settings.sources_file, load_topic(settings.topic_file)).get(source_id)
+    return PageHints(source_languages=tuple(src.languages), timezone=src.timezone, not_before=src.founded_at)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

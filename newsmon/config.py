@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -195,6 +196,11 @@ class SourceConfig(_Strict):
     sections: list[SectionConfig] = Field(default_factory=list)
     politeness: Politeness = Field(default_factory=Politeness)
     polling: Polling | None = None  # None: the file's global ``polling`` defaults
+
+    @property
+    def founded_at(self) -> datetime | None:
+        """The start of the outlet's founding year (UTC): its pages are not dated earlier."""
+        return datetime(self.founded, 1, 1, tzinfo=UTC) if self.founded else None
 
     @field_validator("feeds", "news_sitemaps", mode="before")
     @classmethod

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from newsmon.config import SourceConfig, SourcesFile, TopicProfile, load_sources, load_topic
@@ -275,7 +274,7 @@ def process_batch(raw_ids: list[int]) -> dict[str, Any]:
                     language=link.language if link else None,
                     source_languages=tuple(src.languages) if src else (),
                     timezone=src.timezone if src else "UTC",
-                    not_before=datetime(src.founded, 1, 1, tzinfo=UTC) if src and src.founded else None,
+                    not_before=src.founded_at if src else None,
                 )
                 page = RawPageValue(
                     url=row.url,
