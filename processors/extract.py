@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import lxml.html
@@ -553,33 +554,28 @@ class _PageSignals:
         self.ld_types = types
         self.paywalled = paywalled or meta.get("article:content_tier", "").lower() in ("locked", "metered")
         self.og_type = meta.get("og:type", "").lower()
-        self._visible: tuple[int, str] | None = None
 
-    def _read_visible(self) -> tuple[int, str]:
-        if self._visible is None:
-            body = self._tree.find(".//body")
-            visible = ""
-            if body is not None:
-                parts = body.xpath(
-                    ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-                )
-                visible = " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
-            self._visible = (len(visible), visible[:3000])
-        return self._visible
+    @cached_property
+    def _visible(self) -> str:
+        body = self._tree.find(".//body")
+        if body is None:
+            return ""
+        parts = body.xpath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+        return " ".join(" ".join(str(p).split()) for p in parts if str(p).strip())
 
     @property
     def visible_chars(self) -> int:
-        return self._read_visible()[0]
+        return len(self._visible)
 
     @property
     def visible_head(self) -> str:
-        return self._read_visible()[1]
+        return self._visible[:3000]
 
-    @property
+    @cached_property
     def script_chars(self) -> int:
         return sum(len(s.text or "") for s in self._tree.iter("script"))
 
-    @property
+    @cached_property
     def noscript(self) -> str:
         text = " ".join(" ".join((n.text_content() or "").split()) for n in self._tree.iter("noscript"))
         return text[:2000]
@@ -623,55 +619,48 @@ class _LazyTrafilaturaMetadata:
     functions and settings as ``bare_extraction(with_metadata=True)``, on the whole page."""
 
     def __init__(self, tree: Any, url: str, source: str | None = None) -> None:
+        # No copy of the tree: these readers do not modify it; the byline search copies only
+        # the elements it prunes, htmldate's find_date copies the tree itself.
         self._tree = tree
         self._url = url
         self._source = source
-        self._data: dict[str, Any] | None = None
-        self._date: tuple[Any] | None = None
-        self._byline: tuple[Any] | None = None
-        self._derived: dict[str, Any] = {}
-
-    def _page(self) -> Any:
-        # No copy: these readers do not modify the tree; the byline search copies only the
-        # elements it prunes, htmldate's find_date copies the tree itself.
-        return self._tree
+        self._values: dict[str, Any] = {}
 
     def get(self, key: str) -> Any:
-        if key == "date":
-            return self._find_date()
-        if key == "author":
-            return self._author()
-        if key not in self._derived and key in ("title", "sitename"):
-            self._derived[key] = self._markup(key)
-        if key in self._derived:
-            return self._derived[key]
-        return self._fields().get(key)
+        if key not in self._values:
+            if key == "date":
+                self._values[key] = self._find_date()
+            elif key == "author":
+                self._values[key] = self._author()
+            elif key in ("title", "sitename"):
+                self._values[key] = self._markup(key)
+            else:
+                self._values[key] = self._declared.get(key)
+        return self._values[key]
 
-    def _fields(self) -> dict[str, Any]:
+    @cached_property
+    def _declared(self) -> dict[str, Any]:
         """What the meta tags and JSON-LD say (title, author, site name, description...)."""
-        if self._data is None:
-            from trafilatura.metadata import examine_meta, extract_meta_json
+        from trafilatura.metadata import examine_meta, extract_meta_json
 
-            tree = self._page()
-            md = examine_meta(tree)
-            if md.author and " " not in md.author:
-                md.author = None
-            try:
-                md = extract_meta_json(tree, md)
-            except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known bugs
-                log.debug("trafilatura JSON-LD metadata failed: %s", exc)
-            md.clean_and_trim()
-            self._data = md.as_dict()
-        return self._data
+        md = examine_meta(self._tree)
+        if md.author and " " not in md.author:
+            md.author = None
+        try:
+            md = extract_meta_json(self._tree, md)
+        except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD reader has known bugs
+            log.debug("trafilatura JSON-LD metadata failed: %s", exc)
+        md.clean_and_trim()
+        return dict(md.as_dict())
 
     def _markup(self, key: str) -> Any:
         """Title or site name: declared, else searched in the markup (headings, <title>...)."""
         from trafilatura.metadata import extract_sitename, extract_title
         from trafilatura.utils import line_processing
 
-        value = self._fields().get(key)
+        value = self._declared.get(key)
         if not value:
-            value = extract_title(self._page()) if key == "title" else extract_sitename(self._page())
+            value = extract_title(self._tree) if key == "title" else extract_sitename(self._tree)
             value = line_processing(html_lib.unescape(value)) if value else None
         if key == "sitename" and value:
             value = value.lstrip("@")
@@ -682,32 +671,28 @@ class _LazyTrafilaturaMetadata:
     def _author(self) -> Any:
         """The declared author, else the byline in the markup: trafilatura's search, done in one
         pass (processors/bylines.py), and only for this field."""
-        if self._byline is None:
-            author = self._fields().get("author")
-            if not author:
-                from trafilatura.utils import line_processing
+        author = self._declared.get("author")
+        if author:
+            return author
+        from trafilatura.utils import line_processing
 
-                from processors.bylines import markup_author
+        from processors.bylines import markup_author
 
-                found = markup_author(self._page(), self._source)
-                author = line_processing(html_lib.unescape(found)) if found else None
-            self._byline = (author,)
-        return self._byline[0]
+        found = markup_author(self._tree, self._source)
+        return line_processing(html_lib.unescape(found)) if found else None
 
     def _find_date(self) -> Any:
-        if self._date is None:
-            from htmldate import find_date
-            from trafilatura.metadata import extract_url
-            from trafilatura.settings import Extractor
+        from htmldate import find_date
+        from trafilatura.metadata import extract_url
+        from trafilatura.settings import Extractor
 
-            params = dict(Extractor(url=self._url, with_metadata=True).date_params or {})
-            params["url"] = extract_url(self._page(), self._url)
-            self._date = (find_date(self._page(), **params),)
-        return self._date[0]
+        params = dict(Extractor(url=self._url, with_metadata=True).date_params or {})
+        params["url"] = extract_url(self._tree, self._url)
+        return find_date(self._tree, **params)
 
-    @property
-    def date(self) -> Callable[[], Any]:
-        return self._find_date
+    def date(self) -> Any:
+        """The htmldate date (for ``pick_date``, which calls it only when reached)."""
+        return self.get("date")
 
 
 def _unescape(value: Any) -> str | None:
