@@ -73,7 +73,9 @@ def check_url(url: str, allow_private: bool = False) -> None:
 BLOCKED_CONNECT = "newsmon-blocked-address"
 
 
+@lru_cache(maxsize=2)
 def _guarded_backend(allow_private: bool) -> Any:
+    """The (stateless) network backend, built once per setting and shared by every fetch."""
     import httpcore
 
     class GuardedBackend(httpcore.SyncBackend):  # type: ignore[misc]
@@ -114,11 +116,18 @@ def guarded_transport(allow_private: bool = False) -> Any:
     import httpcore
     import httpx
 
-    transport = httpx.HTTPTransport()
+    ssl_context = _ssl_context()
+    transport = httpx.HTTPTransport(verify=ssl_context)
     # httpx builds its connection pool without a way to pass a network backend: replace the
     # pool by the same one with ours (tests/test_netguard.py fails if httpx changes this).
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        network_backend=_guarded_backend(allow_private),
-    )
+    transport._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=_guarded_backend(allow_private))
     return transport
+
+
+@lru_cache(maxsize=1)
+def _ssl_context() -> Any:
+    """httpx's default client TLS context (certificate verification on), built once: loading
+    the CA bundle costs milliseconds, and a client context can be shared between threads."""
+    import httpx
+
+    return httpx.create_ssl_context()
