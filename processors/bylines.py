@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from functools import lru_cache
 from typing import Any
 
 from lxml.etree import XPath
@@ -129,11 +130,15 @@ def _text(elem: Any) -> str:
     return str(trim(" ".join(elem.itertext())))
 
 
+@lru_cache(maxsize=256)
+def _attribute_owners(needles: tuple[str, ...]) -> XPath:
+    """The elements with an attribute value containing one of ``needles`` (compiled once per set)."""
+    return XPath("//@*[" + " or ".join(f"contains(., '{n}')" for n in needles) + "]/..")
+
+
 def _candidates(tree: Any, source: str | None) -> list[Any]:
-    needles = [n for n in NEEDLES if source is None or n in source]
-    found: list[Any] = []
-    if needles:
-        found = XPath("//@*[" + " or ".join(f"contains(., '{n}')" for n in needles) + "]/..")(tree)
+    needles = tuple(n for n in NEEDLES if source is None or n in source)
+    found: list[Any] = _attribute_owners(needles)(tree) if needles else []
     tags = _TAGS(tree) if source is None or _TAGS_IN_SOURCE.search(source) else []
     if tags:  # rare: merge in document order
         everything = {id(e): e for e in found + tags}
