@@ -97,6 +97,9 @@ class _Compiled:
     groups: tuple[_Group, ...]
     cues: re.Pattern[str] | None
     profile: TopicProfile
+    # Topic groups that put a headline on the story: all but the weak signals (weight < 1, such
+    # as "peace" or "the end of the war" alone).
+    story_groups: frozenset[str]
 
 
 def _compile(profile: TopicProfile) -> _Compiled:
@@ -116,7 +119,8 @@ def _compile_json(profile_json: str) -> _Compiled:
             )
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
-    return _Compiled(tuple(groups), cues, profile)
+    story = frozenset(g.group_id for g in groups if not (g.anchor or g.negative) and g.weight >= 1.0)
+    return _Compiled(tuple(groups), cues, profile, story)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
@@ -158,12 +162,6 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
     return keep
 
 
-def _names_the_story(groups: tuple[_Group, ...], group_id: str) -> bool:
-    """A topic group that puts a headline on the story: any but the weak signals (weight < 1,
-    such as "peace" or "the end of the war" alone)."""
-    return any(g.group_id == group_id and not (g.anchor or g.negative) and g.weight >= 1.0 for g in groups)
-
-
 def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
     """Score one item. Works on a title alone, a title and a feed summary, or a full text."""
     compiled = _compile(profile)
@@ -173,7 +171,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     spans = _topic_spans(compiled.groups, fields)
     # Does the headline name the story (a topic group other than a weak signal)? If not, a
     # generic group matched only in the summary is the setting of another story.
-    title_on_topic = any(name == "title" and _names_the_story(compiled.groups, gid) for gid, name, _, _ in spans)
+    title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name, _, _ in spans)
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}
