@@ -296,13 +296,26 @@ class TermGroup(_Strict):
     # the setting of another story (strikes, evacuations, polls, domestic politics "amid peace
     # talks") and counts like a background mention.
     generic: bool = False
+    # A supporting group ("military aid") adds to the score and gives its tag, but does not by
+    # itself put an item on the story: an aid package alone is the war, not the talks.
+    supporting: bool = False
+    # The groups that must also have matched somewhere in the item for this one to count:
+    # bare "talks" or "a meeting" are the story's talks only between the war's parties.
+    requires: list[str] = Field(default_factory=list)
+    # The fields this group is looked for in (default: all). Bare words such as "talks" say
+    # what an item is about in its headline or summary, not somewhere in a long body.
+    fields: list[Literal["title", "description", "text"]] | None = None
     tag: str | None = None
     terms: dict[str, list[str]]
 
     @model_validator(mode="after")
     def _negative(self) -> TermGroup:
-        if self.negative and (self.anchor or self.tag or self.standalone or self.generic):
-            raise ValueError("a negative group cannot be an anchor, standalone, generic or carry a tag")
+        if self.negative and (self.anchor or self.tag or self.standalone or self.generic or self.supporting):
+            raise ValueError("a negative group cannot be an anchor, standalone, generic, supporting or carry a tag")
+        if self.supporting and (self.anchor or self.standalone):
+            raise ValueError("a supporting group cannot be an anchor or standalone")
+        if self.fields is not None and not self.fields:
+            raise ValueError("fields: name at least one field, or leave it out for all")
         return self
 
     @field_validator("terms")
@@ -390,6 +403,10 @@ class TopicProfile(_Strict):
         ids = [g.id for g in self.groups]
         if len(ids) != len(set(ids)):
             raise ValueError("term group ids must be unique")
+        for group in self.groups:
+            unknown = [r for r in group.requires if r not in ids or r == group.id]
+            if unknown:
+                raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")
         if self.search is not None:
             unknown = [g for g in self.search.groups if g not in ids]
             if unknown:

@@ -11,7 +11,14 @@ The model (all numbers come from ``config/topic.yaml``):
 - A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
   headline that names none of the story's topic groups (a weak signal, weight < 1, such as
   "peace" alone, does not count), counts ``background_factor`` too: the talks are the setting
-  of another story (a strike, an evacuation, domestic politics, an opinion poll).
+  of another story (a strike, an evacuation, domestic politics, an opinion poll). Unless the
+  summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
+  pokojowy, z którym zapoznała się AFP, zakłada..."): then the talks are the summary's subject.
+- A group that ``requires`` other groups counts only when they matched too (bare "talks" are
+  the story's talks when both Ukraine and Russia are named), and a group limited to some
+  ``fields`` is looked for only there.
+- A ``supporting`` group ("military aid") adds its weight and tag but does not by itself make
+  the item's topic match.
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
@@ -37,6 +44,7 @@ from newsmon.config import TopicProfile
 FIELDS = ("title", "description", "text")
 _WORD_RE = re.compile(r"\w+(?:['\-]\w+)*")
 _CUE_WINDOW_WORDS = 4
+_LEAD_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,9 @@ class _Group:
     negative: bool
     standalone: bool
     generic: bool
+    supporting: bool
+    requires: frozenset[str]
+    fields: frozenset[str]
     tag: str | None
     regex: re.Pattern[str]
 
@@ -115,11 +126,21 @@ def _compile_json(profile_json: str) -> _Compiled:
         assert regex is not None  # validated: every language has terms
         groups.append(
             _Group(
-                group.id, group.weight, group.anchor, group.negative, group.standalone, group.generic, group.tag, regex
+                group_id=group.id,
+                weight=group.weight,
+                anchor=group.anchor,
+                negative=group.negative,
+                standalone=group.standalone,
+                generic=group.generic,
+                supporting=group.supporting,
+                requires=frozenset(group.requires),
+                fields=frozenset(group.fields or FIELDS),
+                tag=group.tag,
+                regex=regex,
             )
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
-    story = frozenset(g.group_id for g in groups if not (g.anchor or g.negative) and g.weight >= 1.0)
+    story = frozenset(g.group_id for g in groups if not (g.anchor or g.negative or g.supporting) and g.weight >= 1.0)
     return _Compiled(tuple(groups), cues, profile, story)
 
 
@@ -148,6 +169,8 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
             continue
         topic: list[tuple[int, int, str]] = []
         for group in groups:
+            if name not in group.fields:
+                continue
             for m in group.regex.finditer(value):
                 if group.anchor or group.negative:
                     keep.add((group.group_id, name, m.start(), m.end()))
@@ -162,13 +185,36 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
     return keep
 
 
+def _lead_end(value: str) -> int:
+    """Offset where the first ``_LEAD_WORDS`` words of ``value`` end: a match starting before
+    it opens the text."""
+    end = 0
+    for i, m in enumerate(_WORD_RE.finditer(value)):
+        if i == _LEAD_WORDS:
+            break
+        end = m.end()
+    return end
+
+
+def _counting_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> tuple[tuple[_Group, ...], set[Any]]:
+    """The groups that count (those whose required groups matched too) and their spans."""
+    spans = _topic_spans(groups, fields)
+    present = {gid for gid, _, _, _ in spans}
+    eligible = tuple(g for g in groups if g.requires <= present)
+    if len(eligible) != len(groups):
+        # A group that does not count must not hide a shorter match of another one.
+        spans = _topic_spans(eligible, fields)
+    return eligible, spans
+
+
 def score_text(profile: TopicProfile, title: str | None, text: str | None, description: str | None = None) -> Relevance:
     """Score one item. Works on a title alone, a title and a feed summary, or a full text."""
     compiled = _compile(profile)
     fields = {"title": _fold(title or ""), "description": _fold(description or ""), "text": _fold(text or "")}
     factors = {"title": profile.title_boost, "description": profile.description_weight, "text": 1.0}
     anchor_positions = sorted(m.start() for g in compiled.groups if g.anchor for m in g.regex.finditer(fields["text"]))
-    spans = _topic_spans(compiled.groups, fields)
+    groups, spans = _counting_spans(compiled.groups, fields)
+    lead_end = _lead_end(fields["description"])
     # Does the headline name the story (a topic group other than a weak signal)? If not, a
     # generic group matched only in the summary is the setting of another story.
     title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name, _, _ in spans)
@@ -176,7 +222,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     tags: list[str] = []
     matches: dict[str, Any] = {}
     anchor_hit = topic_hit = False
-    for group in compiled.groups:
+    for group in groups:
         found: dict[str, set[str]] = {}
         discounted: dict[str, set[str]] = {}
         best = 0.0
@@ -195,7 +241,13 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                     if _after_cue(value, m.start(), compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
-                    elif name == "description" and group.generic and not title_on_topic and fields["title"]:
+                    elif (
+                        name == "description"
+                        and group.generic
+                        and not title_on_topic
+                        and fields["title"]
+                        and m.start() >= lead_end
+                    ):
                         factor *= profile.background_factor
                         discounted.setdefault("off_topic_headline", set()).add(term)
                     elif name == "text" and not _near(anchor_positions, m.start(), m.end(), profile.proximity):
@@ -219,7 +271,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
         score += group_score
         if group.anchor:
             anchor_hit = True
-        else:
+        elif not group.supporting:
             topic_hit = True
             anchor_hit = anchor_hit or group.standalone
         if group.tag and group.tag not in tags:

@@ -133,6 +133,95 @@ def test_opinion_poll_is_not_the_talks(profile: TopicProfile) -> None:
     assert "opinion_polls" in rel.matches
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Переговори у Стамбулі: позиції сторін", "Делегації України та Росії зустрілися вперше з 2022 року."),
+        ("Rozmowy ukraińsko-rosyjskie w Stambule", "Delegacje obu państw usiadły do stołu po trzech latach."),
+        ("Russes et Ukrainiens se rencontrent à Abou Dhabi", "Un groupe de travail siège pour la première fois."),
+        ("Neue Verhandlungsrunde zwischen Russland und der Ukraine", ""),
+    ],
+)
+def test_bare_talks_between_the_war_parties_are_the_story(profile: TopicProfile, title: str, description: str) -> None:
+    rel = score_text(profile, title, None, description)
+    assert "direct_talks" in rel.matches
+    assert rel.relevant
+    assert "ceasefire-negotiations" in rel.tags
+
+
+def test_bare_talks_need_both_parties_and_a_headline_or_summary(profile: TopicProfile) -> None:
+    # Ukraine alone: accession talks, trade talks... are not the war's talks
+    accession = score_text(profile, "Ukraine opens new round of talks with the EU on farm exports", None)
+    assert "direct_talks" not in accession.matches
+    assert not accession.relevant
+    # in a long body, "talks" next to Ukraine and Russia is everywhere: not looked for there
+    body = "Russian drones hit Kharkiv overnight, Ukraine's air force said. Talks on grain were held. " * 3
+    in_body = score_text(profile, "Overnight attack on Kharkiv", body)
+    assert "direct_talks" not in in_body.matches
+    assert not in_body.relevant
+
+
+def test_a_required_group_missing_does_not_hide_other_matches(profile: TopicProfile) -> None:
+    # "rozmowy" is a bare-talks term; without Russia named it does not count, and the longer
+    # talks phrase around it still does
+    rel = score_text(profile, "Rozmowy pokojowe: Ukraina czeka na odpowiedź", None)
+    assert rel.matches["ceasefire_talks"] == {"title": ["rozmowy pokojowe"]}
+    assert "direct_talks" not in rel.matches
+
+
+def test_military_aid_alone_is_the_war_not_the_talks(profile: TopicProfile) -> None:
+    aid = score_text(profile, "Senate passes new military aid package for Ukraine", "Ukraine will receive arms.")
+    assert "long_term_support" in aid.matches
+    assert not aid.relevant
+    with_guarantees = score_text(
+        profile, "Military aid and security guarantees for Ukraine on the table in Paris", None
+    )
+    assert with_guarantees.relevant
+    assert {"long-term-support", "security-guarantees"} <= set(with_guarantees.tags)
+
+
+def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -> None:
+    headline = "Russia would gain 2,300 square kilometres of Ukraine without a fight"
+    opening = score_text(profile, headline, None, "The peace plan seen by AFP gives Russia parts of Donetsk.")
+    assert "discounted" not in opening.matches["ceasefire_talks"]
+    assert opening.relevant
+    later = score_text(profile, headline, None, "Maps seen by AFP give Russia parts of Donetsk under the peace plan.")
+    assert later.matches["ceasefire_talks"]["discounted"] == {"off_topic_headline": ["peace plan"]}
+    assert not later.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "group"),
+    [
+        ("El enviado especial de Trump viaja a Moscú", "Llevará a Putin el borrador sobre Ucrania.", "negotiators"),
+        ("Mosca: truppe occidentali in Ucraina sarebbero un bersaglio", "", "reassurance_force"),
+        ("Kremlin warns Western forces in Ukraine would be targets", "", "reassurance_force"),
+        ("The case for a binding security agreement with Ukraine", "", "security_guarantees"),
+    ],
+)
+def test_v4_terms(profile: TopicProfile, title: str, description: str, group: str) -> None:
+    rel = score_text(profile, title, None, description)
+    assert group in rel.matches
+    assert rel.relevant
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"requires": ["nosuchgroup"]}, "requires unknown"),
+        ({"supporting": True, "anchor": True}, "supporting group cannot be an anchor"),
+        ({"fields": []}, "name at least one field"),
+    ],
+)
+def test_profile_rejects_bad_group_options(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+    data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+    data["groups"][2].update(change)  # a topic group
+    path = tmp_path / "topic.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_topic(path)
+
+
 # -- the measured dev set ------------------------------------------------------------------------
 
 
