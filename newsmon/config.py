@@ -280,7 +280,8 @@ class TermGroup(_Strict):
     """Terms of one concept in several languages.
 
     A term is a phrase matched case-insensitively on word boundaries; a trailing ``*`` matches
-    any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase).
+    any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), and
+    a ``#`` word matches a number (``# point plan`` matches "28-point plan").
     """
 
     id: str
@@ -434,7 +435,7 @@ def _plain_terms(topic: TopicProfile, group_ids: list[str], language: str) -> li
     for group in topic.groups:
         if group.id in group_ids:
             for term in group.terms.get(language, []):
-                if "*" not in term and term not in out:
+                if "*" not in term and "#" not in term.split() and term not in out:
                     out.append(term)
     return out
 

@@ -73,7 +73,9 @@ def _term_pattern(term: str) -> str:
     words = _fold(term).split()
     parts = []
     for word in words:
-        if word.endswith("*"):
+        if word == "#":
+            parts.append(r"\d+")
+        elif word.endswith("*"):
             parts.append(re.escape(word[:-1]) + r"\w*")
         else:
             parts.append(re.escape(word))
