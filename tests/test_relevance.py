@@ -205,6 +205,40 @@ def test_v4_terms(profile: TopicProfile, title: str, description: str, group: st
     assert rel.relevant
 
 
+def test_a_number_word_matches_any_number(profile: TopicProfile) -> None:
+    for title in ("Ukraine weighs the 28-point plan", "Ukraine answers with a 20 point plan"):
+        rel = score_text(profile, title, None)
+        assert rel.relevant, title
+    de = score_text(profile, "Kritik am 28-Punkte-Plan für die Ukraine", None)
+    assert de.matches["ceasefire_talks"]["title"] == ["28-punkte-plan"]
+    # "#" is a number, never a word: no match without one
+    assert "ceasefire_talks" not in score_text(profile, "Ukraine's point plan for schools", None).matches
+
+
+def test_number_terms_stay_out_of_search_queries(profile: TopicProfile) -> None:
+    from newsmon.config import _plain_terms
+
+    terms = _plain_terms(profile, ["ceasefire_talks"], "en")
+    assert "peace treaty" in terms
+    assert not [t for t in terms if "#" in t]
+
+
+def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None:
+    wartime = score_text(
+        profile,
+        "Three Black Sea states sign a demining deal",
+        None,
+        "Ships will clear mines laid since Russia invaded Ukraine.",
+    )
+    assert "naval_demining" in wartime.matches
+    assert not wartime.relevant
+    guarantee = score_text(
+        profile, "Coalition of the willing plans Black Sea demining after a ceasefire in Ukraine", None
+    )
+    assert guarantee.relevant
+    assert "naval-demining" in guarantee.tags
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
