@@ -45,6 +45,7 @@ FIELDS = ("title", "description", "text")
 _WORD_RE = re.compile(r"\w+(?:['\-]\w+)*")
 _CUE_WINDOW_WORDS = 4
 _LEAD_WORDS = 3
+_HYPHEN = r"\s*[-\u2010\u2011\u2013\u2014]\s*"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def _term_pattern(term: str) -> str:
         elif word.endswith("*"):
             parts.append(re.escape(word[:-1]) + r"\w*")
         else:
-            parts.append(re.escape(word))
+            # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"
+            parts.append(_HYPHEN.join(re.escape(piece) for piece in word.split("-")))
     return r"(?<!\w)" + r"[\s\-]+".join(parts) + r"(?!\w)"
 
 

@@ -223,6 +223,11 @@ def test_number_terms_stay_out_of_search_queries(profile: TopicProfile) -> None:
     assert not [t for t in terms if "#" in t]
 
 
+def test_a_hyphenated_term_allows_spaces_and_dashes(profile: TopicProfile) -> None:
+    for title in ("Szczyt Putin - Trump na Alasce", "Szczyt Putin–Trump na Alasce", "Szczyt Putin-Trump na Alasce"):
+        assert "summits" in score_text(profile, title, None).matches, title
+
+
 def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None:
     wartime = score_text(
         profile,
