@@ -5,7 +5,8 @@ items (title and description only) labelled ``core``, ``related`` or ``other``. 
 as a positive when it is ``core``; the scorer's ``relevant`` decision is the prediction. The
 set is split by feed day into a ``tune`` part (days the profile was tuned on) and a ``heldout``
 part (not tuned on: see the caveat in LABELLING.md); ``gnews.jsonl`` is a second, blind
-held-out set (split ``fresh``: other outlets' headlines, never tuned on, errors never listed)::
+held-out set (split ``fresh``: other outlets' headlines, never tuned on, errors never listed).
+Split ``web`` is for the web rounds of ``web_labels.jsonl`` scored from a local file::
 
     python -m newsmon.relevance_eval [--dev FILE ...] [--topic config/topic.yaml]
                                      [--errors tune] [--titles-only] [--json]
@@ -29,7 +30,7 @@ DEV_SET = REPO / "eval" / "relevance" / "dev.jsonl"
 FRESH_SET = REPO / "eval" / "relevance" / "gnews.jsonl"
 DEV_SETS = (DEV_SET, FRESH_SET)
 LABELS = ("core", "related", "other")
-SPLITS = ("tune", "heldout", "fresh")
+SPLITS = ("tune", "heldout", "fresh", "web")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--topic", type=Path, default=REPO / "config" / "topic.yaml", help="topic profile")
     parser.add_argument(
         "--errors",
-        choices=("tune", "heldout"),
+        choices=("tune", "heldout", "web"),
         help="list the misjudged items of one split (tune while tuning: never heldout; fresh stays blind)",
     )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")

@@ -337,6 +337,21 @@ def test_few_false_positives_on_the_blind_fresh_headlines(profile: TopicProfile)
     assert counts.tp >= 1, counts.to_json()
 
 
+def test_web_labels_are_well_formed() -> None:
+    text = (DEV_SET.parent / "web_labels.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert len(rows) >= 1200
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert len({r["url"] for r in rows}) == len(rows)
+    assert {r["round"] for r in rows} == set("abcde")
+    assert {r["language"] for r in rows} == {"en", "fr", "de", "uk", "ru", "pl", "it", "es"}
+    assert {r["label"] for r in rows} == {"core", "related", "other"}
+    assert all(r["url"].startswith(("http://", "https://")) for r in rows)
+    # every language has core items and hard negatives
+    per_language = Counter((r["language"], r["label"]) for r in rows)
+    assert all(per_language[(lang, label)] >= 15 for lang, label in per_language)
+
+
 def test_relevance_eval_command() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "newsmon.relevance_eval", "--json"], capture_output=True, text=True, check=True
