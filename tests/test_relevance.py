@@ -197,6 +197,7 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Mosca: truppe occidentali in Ucraina sarebbero un bersaglio", "", "reassurance_force"),
         ("Kremlin warns Western forces in Ukraine would be targets", "", "reassurance_force"),
         ("The case for a binding security agreement with Ukraine", "", "security_guarantees"),
+        ("Polska gwarantem pokoju w Ukrainie?", "", "guarantor_states"),
     ],
 )
 def test_v4_terms(profile: TopicProfile, title: str, description: str, group: str) -> None:
