@@ -200,7 +200,7 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Polska gwarantem pokoju w Ukrainie?", "", "guarantor_states"),
     ],
 )
-def test_v4_terms(profile: TopicProfile, title: str, description: str, group: str) -> None:
+def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
     rel = score_text(profile, title, None, description)
     assert group in rel.matches
     assert rel.relevant
