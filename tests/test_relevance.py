@@ -69,15 +69,6 @@ def test_coalition_inflections(profile: TopicProfile, title: str, term: str) -> 
     assert rel.relevant
 
 
-def test_negative_group_must_not_be_anchor(tmp_path: Path) -> None:
-    data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
-    data["groups"][0]["negative"] = True  # the anchor group
-    path = tmp_path / "topic.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ConfigError, match="negative group cannot be an anchor"):
-        load_topic(path)
-
-
 # -- the scoring model ----------------------------------------------------------------------------
 
 
@@ -250,16 +241,17 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("group", "change", "message"),
     [
-        ({"requires": ["nosuchgroup"]}, "requires unknown"),
-        ({"supporting": True, "anchor": True}, "supporting group cannot be an anchor"),
-        ({"fields": []}, "name at least one field"),
+        (0, {"negative": True}, "negative group cannot be an anchor"),  # the anchor group
+        (2, {"requires": ["nosuchgroup"]}, "requires unknown"),  # a topic group, from here on
+        (2, {"supporting": True, "anchor": True}, "supporting group cannot be an anchor"),
+        (2, {"fields": []}, "name at least one field"),
     ],
 )
-def test_profile_rejects_bad_group_options(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+def test_profile_rejects_bad_group_options(tmp_path: Path, group: int, change: dict[str, Any], message: str) -> None:
     data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
-    data["groups"][2].update(change)  # a topic group
+    data["groups"][group].update(change)
     path = tmp_path / "topic.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
