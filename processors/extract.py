@@ -145,6 +145,13 @@ _NOT_PEOPLE = re.compile(
     r"|wiadomości|новини|новости|редакція|редакция|admin)\b",
     re.IGNORECASE,
 )
+# Outlet and desk words of Chinese, Japanese and Korean credits ("朝日新聞", "新华社", "共同通信",
+# "연합뉴스", "編集部"). Those scripts put no space (so no word boundary) between the name and
+# the word, so they are looked for anywhere in the credit.
+_NOT_PEOPLE_CJK = re.compile(
+    r"新聞|新闻|通信|通讯|日報|日报|晚報|晚报|報社|报社|新華社|新华社|放送|電視|电视|編集|编辑|編輯"
+    r"|ニュース|신문|뉴스|일보|방송|통신|편집"
+)
 # A credit that is a host name ("nieuwsblad.be", "www.example.com"): the outlet, not a person.
 # The top-level domain must be lower case, so initials run together ("J.Smith") are not hosts.
 _HOST_NAME = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,6}$")
@@ -165,6 +172,8 @@ def is_person_credit(name: str, site_name: str | None = None) -> bool:
     if _HOST_NAME.match(person) or person.lower() in _DESK_ABBREVIATIONS:
         return False
     if site_name and person.lower() == site_name.strip().lower():
+        return False
+    if _NOT_PEOPLE_CJK.search(person):
         return False
     return not _NOT_PEOPLE.search(person) and any(c.isalpha() for c in person) and len(person.split()) <= 5
 

@@ -55,6 +55,17 @@ def jsonld(data: dict[str, object]) -> str:
         ("Red", False),
         ("Redmond Walsh", True),
         ("严玉洁", True),  # names without spaces (CJK) stay people
+        ("山田太郎", True),
+        ("김민준", True),
+        ("朝日新聞", False),  # the outlet or desk, with no space before the word (CJK)
+        ("読売新聞オンライン", False),
+        ("新华社", False),
+        ("共同通信", False),
+        ("人民日报", False),
+        ("NHKニュース", False),
+        ("編集部", False),
+        ("연합뉴스", False),
+        ("조선일보", False),
     ],
 )
 def test_person_credit_outlets_and_desks(name: str, person: bool) -> None:
