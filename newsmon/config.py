@@ -300,9 +300,14 @@ class TermGroup(_Strict):
     # A supporting group ("military aid") adds to the score and gives its tag, but does not by
     # itself put an item on the story: an aid package alone is the war, not the talks.
     supporting: bool = False
+    # A context group ("Trump", "the United States") adds nothing to the score and gives no
+    # tag: it is matched only so that other groups can require it ("a meeting with Putin" is the
+    # story's when Trump is named).
+    context: bool = False
     # The groups that must also have matched somewhere in the item for this one to count:
-    # bare "talks" or "a meeting" are the story's talks only between the war's parties.
-    requires: list[str] = Field(default_factory=list)
+    # bare "talks" or "a meeting" are the story's talks only between the war's parties. An entry
+    # that is a list is met when any one of its groups matched: ``[ukraine, [russia, usa]]``.
+    requires: list[str | list[str]] = Field(default_factory=list)
     # The fields this group is looked for in (default: all). Bare words such as "talks" say
     # what an item is about in its headline or summary, not somewhere in a long body.
     fields: list[Literal["title", "description", "text"]] | None = None
@@ -315,6 +320,13 @@ class TermGroup(_Strict):
             raise ValueError("a negative group cannot be an anchor, standalone, generic, supporting or carry a tag")
         if self.supporting and (self.anchor or self.standalone):
             raise ValueError("a supporting group cannot be an anchor or standalone")
+        roles = (self.anchor, self.negative, self.standalone, self.generic, self.supporting, self.tag)
+        if self.context and any(roles):
+            raise ValueError(
+                "a context group cannot be an anchor, negative, standalone, generic, supporting or carry a tag"
+            )
+        if any(isinstance(r, list) and not r for r in self.requires):
+            raise ValueError("requires: an any-of list names at least one group")
         if self.fields is not None and not self.fields:
             raise ValueError("fields: name at least one field, or leave it out for all")
         return self
@@ -405,7 +417,8 @@ class TopicProfile(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("term group ids must be unique")
         for group in self.groups:
-            unknown = [r for r in group.requires if r not in ids or r == group.id]
+            named = [r for entry in group.requires for r in ([entry] if isinstance(entry, str) else entry)]
+            unknown = [r for r in named if r not in ids or r == group.id]
             if unknown:
                 raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")
         if self.search is not None:

@@ -15,8 +15,10 @@ The model (all numbers come from ``config/topic.yaml``):
   summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
   pokojowy, z którym zapoznała się AFP, zakłada..."): then the talks are the summary's subject.
 - A group that ``requires`` other groups counts only when they matched too (bare "talks" are
-  the story's talks when both Ukraine and Russia are named), and a group limited to some
-  ``fields`` is looked for only there.
+  the story's talks when both Ukraine and Russia are named; a list entry is met by any one of
+  its groups), and a group limited to some ``fields`` is looked for only there.
+- A ``context`` group ("Trump") adds nothing by itself: it is matched only so that other
+  groups can require it ("a meeting with Putin" is the story's when Trump is named).
 - A ``supporting`` group ("military aid") adds its weight and tag but does not by itself make
   the item's topic match.
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
@@ -104,7 +106,9 @@ class _Group:
     standalone: bool
     generic: bool
     supporting: bool
-    requires: frozenset[str]
+    context: bool
+    # Each entry is met when any of its groups matched (a plain name is a one-group entry).
+    requires: tuple[frozenset[str], ...]
     fields: frozenset[str]
     tag: str | None
     regex: re.Pattern[str]
@@ -140,14 +144,17 @@ def _compile_json(profile_json: str) -> _Compiled:
                 standalone=group.standalone,
                 generic=group.generic,
                 supporting=group.supporting,
-                requires=frozenset(group.requires),
+                context=group.context,
+                requires=tuple(frozenset([r] if isinstance(r, str) else r) for r in group.requires),
                 fields=frozenset(group.fields or FIELDS),
                 tag=group.tag,
                 regex=regex,
             )
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
-    story = frozenset(g.group_id for g in groups if not (g.anchor or g.negative or g.supporting) and g.weight >= 1.0)
+    story = frozenset(
+        g.group_id for g in groups if not (g.anchor or g.negative or g.supporting or g.context) and g.weight >= 1.0
+    )
     return _Compiled(tuple(groups), cues, profile, story)
 
 
@@ -179,7 +186,7 @@ def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tupl
             if name not in group.fields:
                 continue
             for m in group.regex.finditer(value):
-                if group.anchor or group.negative:
+                if group.anchor or group.negative or group.context:
                     keep.add((group.group_id, name, m.start(), m.end()))
                 else:
                     topic.append((m.start(), m.end(), group.group_id))
@@ -207,7 +214,7 @@ def _counting_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> tuple
     """The groups that count (those whose required groups matched too) and their spans."""
     spans = _topic_spans(groups, fields)
     present = {gid for gid, _, _, _ in spans}
-    eligible = tuple(g for g in groups if g.requires <= present)
+    eligible = tuple(g for g in groups if all(entry & present for entry in g.requires))
     if len(eligible) != len(groups):
         # A group that does not count must not hide a shorter match of another one.
         spans = _topic_spans(eligible, fields)
@@ -244,7 +251,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                 term = m.group(0)
                 found.setdefault(name, set()).add(term)
                 factor = factors[name]
-                if not group.anchor and not group.negative:
+                if not (group.anchor or group.negative or group.context):
                     if _after_cue(value, m.start(), compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
@@ -272,6 +279,8 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
         if discounted:
             evidence["discounted"] = {why: sorted(terms)[:10] for why, terms in discounted.items()}
         matches[group.group_id] = evidence
+        if group.context:
+            continue
         if group.negative:
             score -= group_score
             continue

@@ -193,12 +193,60 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Kremlin warns Western forces in Ukraine would be targets", "", "reassurance_force"),
         ("The case for a binding security agreement with Ukraine", "", "security_guarantees"),
         ("Polska gwarantem pokoju w Ukrainie?", "", "guarantor_states"),
+        ("Tusk: Poland will not send soldiers to Ukraine", "", "reassurance_force"),
+        ("Zelensky: any agreement with Russia would be put to a referendum", "", "ceasefire_talks"),
+        ("Putin announces an Easter truce in Ukraine", "", "truce_announcements"),
+        ("Witkoff meets Putin in the Kremlin for five hours", "", "negotiators"),
+        ("Ukraina odpowiada na 28-punktowy plan", "", "ceasefire_talks"),
+        ("Réanimation de Minsk 2 ?", "Kiev et Moscou échangent des propositions.", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
     rel = score_text(profile, title, None, description)
     assert group in rel.matches
     assert rel.relevant
+
+
+def test_a_context_group_only_serves_the_groups_that_require_it(profile: TopicProfile) -> None:
+    # Trump named alone adds nothing and gives no tag; his meeting with Putin is the summit
+    alone = score_text(profile, "Trump says Ukraine must decide", None)
+    assert "trump" in alone.matches
+    assert alone.score == score_text(profile, "Biden says Ukraine must decide", None).score
+    summit = score_text(profile, "Trump flies to Alaska, where he will meet Putin", None)
+    assert "putin_meetings" in summit.matches
+    assert summit.relevant
+    assert summit.tags == ("summits-declarations",)
+    # another leader meeting Putin is not the story's summit
+    other = score_text(profile, "Modi will meet Putin in New Delhi", None)
+    assert "putin_meetings" not in other.matches
+    assert not other.relevant
+
+
+def _mini_profile(requires: list[Any]) -> TopicProfile:
+    return TopicProfile.model_validate(
+        {
+            "id": "mini",
+            "version": 1,
+            "name": "mini",
+            "threshold": 2.0,
+            "groups": [
+                {"id": "ukraine", "anchor": True, "terms": {"en": ["Ukraine"]}},
+                {"id": "russia", "context": True, "terms": {"en": ["Russia"]}},
+                {"id": "usa", "context": True, "terms": {"en": ["US"]}},
+                {"id": "talks", "weight": 2.0, "requires": requires, "terms": {"en": ["talks"]}},
+            ],
+        }
+    )
+
+
+def test_an_any_of_requirement_is_met_by_one_of_its_groups() -> None:
+    any_of = _mini_profile(["ukraine", ["russia", "usa"]])
+    assert score_text(any_of, "Ukraine and Russia hold talks", None).relevant
+    assert score_text(any_of, "Ukraine and the US hold talks", None).relevant
+    assert not score_text(any_of, "Ukraine and the EU hold talks", None).relevant
+    both = _mini_profile(["ukraine", "russia", "usa"])
+    assert not score_text(both, "Ukraine and Russia hold talks", None).relevant
+    assert score_text(both, "Ukraine, Russia and the US hold talks", None).relevant
 
 
 def test_a_number_word_matches_any_number(profile: TopicProfile) -> None:
@@ -247,6 +295,9 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
         (2, {"requires": ["nosuchgroup"]}, "requires unknown"),  # a topic group, from here on
         (2, {"supporting": True, "anchor": True}, "supporting group cannot be an anchor"),
         (2, {"fields": []}, "name at least one field"),
+        (2, {"requires": ["ukraine", []]}, "any-of list names at least one group"),
+        (2, {"requires": ["ukraine", ["russia", "nosuchgroup"]]}, "requires unknown"),
+        (2, {"context": True}, "context group cannot be"),  # it carries a tag
     ],
 )
 def test_profile_rejects_bad_group_options(tmp_path: Path, group: int, change: dict[str, Any], message: str) -> None:
@@ -340,7 +391,13 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdef")
+    assert {r["round"] for r in rows} == set("abcdefg")
+    # round g was split in two halves, stratified by language and label: tuned on one, scored
+    # blind on the other
+    halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
+    assert {split for split, _, _ in halves} == {"tune", "blind"}
+    for (_, lang, label), n in halves.items():
+        assert abs(n - halves[("blind" if _ == "tune" else "tune", lang, label)]) <= 1, (lang, label)
     assert {r["language"] for r in rows} == {"en", "fr", "de", "uk", "ru", "pl", "it", "es"}
     assert {r["label"] for r in rows} == {"core", "related", "other"}
     assert all(r["url"].startswith(("http://", "https://")) for r in rows)
