@@ -173,23 +173,35 @@ def _near(positions: list[int], start: int, end: int, window: int) -> bool:
     return i < len(positions) and positions[i] <= end + window
 
 
-def _topic_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> set[tuple[str, str, int, int]]:
+# Every match of every group, per field: (start, end, matched text). Each group's regex runs once
+# over each field; the passes below reuse the result.
+_Found = dict[tuple[str, str], list[tuple[int, int, str]]]
+
+
+def _find_all(groups: tuple[_Group, ...], fields: dict[str, str]) -> _Found:
+    found: _Found = {}
+    for group in groups:
+        for name, value in fields.items():
+            if value and name in group.fields:
+                hits = [(m.start(), m.end(), m.group(0)) for m in group.regex.finditer(value)]
+                if hits:
+                    found[(group.group_id, name)] = hits
+    return found
+
+
+def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, str, int, int]]:
     """The matches that count: every anchor and negative match, and each topic match that is not
     part of a longer match of another topic group ("ws. pokoju" counts once, as talks, not also
     as the bare "pokoju")."""
     keep: set[tuple[str, str, int, int]] = set()
-    for name, value in fields.items():
-        if not value:
-            continue
+    for name in FIELDS:
         topic: list[tuple[int, int, str]] = []
         for group in groups:
-            if name not in group.fields:
-                continue
-            for m in group.regex.finditer(value):
+            for start, end, _ in found.get((group.group_id, name), ()):
                 if group.anchor or group.negative or group.context:
-                    keep.add((group.group_id, name, m.start(), m.end()))
+                    keep.add((group.group_id, name, start, end))
                 else:
-                    topic.append((m.start(), m.end(), group.group_id))
+                    topic.append((start, end, group.group_id))
         taken: list[tuple[int, int]] = []
         for start, end, gid in sorted(topic, key=lambda t: (t[0] - t[1], t[0])):
             if any(start < e and s < end for s, e in taken):
@@ -210,14 +222,14 @@ def _lead_end(value: str) -> int:
     return end
 
 
-def _counting_spans(groups: tuple[_Group, ...], fields: dict[str, str]) -> tuple[tuple[_Group, ...], set[Any]]:
+def _counting_spans(groups: tuple[_Group, ...], found: _Found) -> tuple[tuple[_Group, ...], set[Any]]:
     """The groups that count (those whose required groups matched too) and their spans."""
-    spans = _topic_spans(groups, fields)
+    spans = _topic_spans(groups, found)
     present = {gid for gid, _, _, _ in spans}
     eligible = tuple(g for g in groups if all(entry & present for entry in g.requires))
     if len(eligible) != len(groups):
         # A group that does not count must not hide a shorter match of another one.
-        spans = _topic_spans(eligible, fields)
+        spans = _topic_spans(eligible, found)
     return eligible, spans
 
 
@@ -226,8 +238,11 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     compiled = _compile(profile)
     fields = {"title": _fold(title or ""), "description": _fold(description or ""), "text": _fold(text or "")}
     factors = {"title": profile.title_boost, "description": profile.description_weight, "text": 1.0}
-    anchor_positions = sorted(m.start() for g in compiled.groups if g.anchor for m in g.regex.finditer(fields["text"]))
-    groups, spans = _counting_spans(compiled.groups, fields)
+    found = _find_all(compiled.groups, fields)
+    anchor_positions = sorted(
+        start for g in compiled.groups if g.anchor for start, _, _ in found.get((g.group_id, "text"), ())
+    )
+    groups, spans = _counting_spans(compiled.groups, found)
     lead_end = _lead_end(fields["description"])
     # Does the headline name the story (a topic group other than a weak signal)? If not, a
     # generic group matched only in the summary is the setting of another story.
@@ -237,22 +252,19 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     matches: dict[str, Any] = {}
     anchor_hit = topic_hit = False
     for group in groups:
-        found: dict[str, set[str]] = {}
+        terms_found: dict[str, set[str]] = {}
         discounted: dict[str, set[str]] = {}
         best = 0.0
         body_mentions = 0
         for name in FIELDS:
             value = fields[name]
-            if not value:
-                continue
-            for m in group.regex.finditer(value):
-                if (group.group_id, name, m.start(), m.end()) not in spans:
+            for start, end, term in found.get((group.group_id, name), ()):
+                if (group.group_id, name, start, end) not in spans:
                     continue
-                term = m.group(0)
-                found.setdefault(name, set()).add(term)
+                terms_found.setdefault(name, set()).add(term)
                 factor = factors[name]
                 if not (group.anchor or group.negative or group.context):
-                    if _after_cue(value, m.start(), compiled.cues):
+                    if _after_cue(value, start, compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
                     elif (
@@ -260,22 +272,22 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                         and group.generic
                         and not title_on_topic
                         and fields["title"]
-                        and m.start() >= lead_end
+                        and start >= lead_end
                     ):
                         factor *= profile.background_factor
                         discounted.setdefault("off_topic_headline", set()).add(term)
-                    elif name == "text" and not _near(anchor_positions, m.start(), m.end(), profile.proximity):
+                    elif name == "text" and not _near(anchor_positions, start, end, profile.proximity):
                         factor *= profile.distant_factor
                         discounted.setdefault("distant", set()).add(term)
                 if name == "text":
                     body_mentions += 1
                 best = max(best, factor)
-        if not found:
+        if not terms_found:
             continue
         group_score = group.weight * best
-        if "title" not in found and "description" not in found:
+        if "title" not in terms_found and "description" not in terms_found:
             group_score += group.weight * 0.25 * min(body_mentions - 1, 4)
-        evidence: dict[str, Any] = {name: sorted(terms)[:10] for name, terms in found.items()}
+        evidence: dict[str, Any] = {name: sorted(terms)[:10] for name, terms in terms_found.items()}
         if discounted:
             evidence["discounted"] = {why: sorted(terms)[:10] for why, terms in discounted.items()}
         matches[group.group_id] = evidence
