@@ -68,8 +68,16 @@ class Relevance:
         }
 
 
+# "US" and "USA" in capitals are the United States in every language we read; in lower case they
+# are the English pronoun and the Spanish and Italian verb. They are spelled "U.S." and "U.S.A."
+# before case folding, in texts and in terms alike, so a term "US envoy" matches "US envoy" and
+# "U.S. envoy" but never "us".
+_US = re.compile(r"(?<![\w.])US(A)?(?!\w)")
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'").replace("ё", "е")
+    text = _US.sub(lambda m: "U.S.A." if m.group(1) else "U.S.", unicodedata.normalize("NFKC", text))
+    return text.casefold().replace("’", "'").replace("ё", "е")
 
 
 def _term_pattern(term: str) -> str:

@@ -167,7 +167,10 @@ def test_talks_between_russia_and_the_us_are_the_story(profile: TopicProfile) ->
     drones = score_text(profile, "Ukraine and the United States hold talks on a drone deal", None)
     assert "direct_talks" not in drones.matches
     assert not drones.relevant
-    # "us" is a pronoun: never the United States
+    # "US" in capitals is the United States, spelled either way; "us" is a pronoun
+    caps = score_text(profile, "US and Russian negotiators hold talks in Riyadh", None)
+    dotted = score_text(profile, "U.S. and Russian negotiators hold talks in Riyadh", None)
+    assert caps.relevant and caps.score == dotted.score
     pronoun = score_text(profile, "Kremlin: let us see what the talks bring", None)
     assert "united_states" not in pronoun.matches
     assert not pronoun.relevant
@@ -221,12 +224,33 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zelensky, elezioni e referendum sulla pace", "", "peace_referendum"),
         ("Kremlin hands over its memorandum to Kyiv", "", "direct_talks"),
         ("Free economic zone in Donbas: what the plan says", "", "ceasefire_talks"),
+        (
+            "US proposes to take over the Zaporizhzhia nuclear plant",
+            "Ukraine and Russia would share its power.",
+            "znpp_deal",
+        ),
+        ("Putin agrees in a call with Trump to halt attacks on energy for 30 days", "", "putin_meetings"),
+        ("Chi sono i Volenterosi riuniti a Parigi", "", "coalition_of_the_willing"),
+        ("Moscow: Western troops in Ukraine would be legitimate targets", "", "reassurance_force"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
     rel = score_text(profile, title, None, description)
     assert group in rel.matches
     assert rel.relevant
+
+
+def test_a_poll_in_the_headline_or_summary_outweighs_the_terms_it_names(profile: TopicProfile) -> None:
+    poll = score_text(profile, "Poll: a third of Ukrainians open to territorial concessions for peace", None)
+    assert "opinion_polls" in poll.matches
+    assert not poll.relevant
+    # an article on the talks may cite a poll in its body: only the headline and summary count
+    body = (
+        "The coalition of the willing met in Paris on security guarantees for Ukraine. " * 3 + "A poll shows support."
+    )
+    talks = score_text(profile, "Coalition of the willing agrees on security guarantees for Ukraine", body)
+    assert "opinion_polls" not in talks.matches
+    assert talks.relevant
 
 
 def test_a_context_group_only_serves_the_groups_that_require_it(profile: TopicProfile) -> None:
@@ -413,7 +437,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefgh")
+    assert {r["round"] for r in rows} == set("abcdefghi")
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
