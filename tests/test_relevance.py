@@ -705,3 +705,63 @@ def test_a_generic_word_in_the_headline_does_not_put_it_on_topic(profile: TopicP
     )
     assert not poll.relevant
     assert "off_topic_headline" in poll.matches["ceasefire_talks"]["discounted"]
+
+
+def _web_rounds() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "web_rounds", ROOT / "eval" / "relevance" / "rounds" / "web_rounds.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Path) -> None:
+    rounds = _web_rounds()
+    labels = tmp_path / "web_labels.jsonl"
+    labels.write_text(
+        json.dumps(
+            {"id": "web-en-001", "round": "a", "language": "en", "label": "core", "url": "https://news.example/a/"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def item(n: int, url: str, label: str = "core") -> str:
+        row = {"id": f"k-en-{n:03d}", "round": "k", "language": "en", "title": f"Title {n}"}
+        row |= {"description": "Lead.", "url": url, "label": label}
+        return json.dumps(row) + "\n"
+
+    (out / "k_en.jsonl").write_text(
+        item(1, "http://www.news.example/a?utm_source=x")  # labelled in round a
+        + item(2, "https://news.example/b")
+        + item(3, "https://news.example/b/")  # the same page twice
+        + item(4, "https://news.example/c", "maybe"),  # not a label
+        encoding="utf-8",
+    )
+    merged, counts, dropped = rounds.merge("k", out, labels)
+    rows = [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["k-en-002"] and dropped == 3 and counts == {"core": 1}
+    assert rows[0]["split"] == "web" and rows[0]["link"] == "https://news.example/b"
+    assert load_dev_set(merged)[0].description == "Lead."  # the evaluation reads it as it is
+    assert rounds.record("k", out, labels) == 1
+    last = json.loads(labels.read_text(encoding="utf-8").splitlines()[-1])
+    assert last == {
+        "id": "web-en-k002",
+        "round": "k",
+        "language": "en",
+        "label": "core",
+        "url": "https://news.example/b",
+    }
+    with pytest.raises(SystemExit, match="already"):
+        rounds.record("k", out, labels)
+    prompts = rounds.write_prompts("k", out)
+    assert len(prompts) == 8
+    text = (out / "prompt_pl.md").read_text(encoding="utf-8")
+    assert "Polish" in text and "k_pl.jsonl" in text
+    assert not any(word in text for word in ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/"))
