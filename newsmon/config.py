@@ -325,11 +325,16 @@ class TermGroup(_Strict):
             raise ValueError(
                 "a context group cannot be an anchor, negative, standalone, generic, supporting or carry a tag"
             )
-        if any(isinstance(r, list) and not r for r in self.requires):
+        if not all(self.required_sets()):
             raise ValueError("requires: an any-of list names at least one group")
         if self.fields is not None and not self.fields:
             raise ValueError("fields: name at least one field, or leave it out for all")
         return self
+
+    def required_sets(self) -> tuple[frozenset[str], ...]:
+        """``requires`` as sets: each is met when any of its groups matched (a name alone is a
+        set of one)."""
+        return tuple(frozenset([entry] if isinstance(entry, str) else entry) for entry in self.requires)
 
     @field_validator("terms")
     @classmethod
@@ -417,7 +422,7 @@ class TopicProfile(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("term group ids must be unique")
         for group in self.groups:
-            named = [r for entry in group.requires for r in ([entry] if isinstance(entry, str) else entry)]
+            named = sorted(frozenset().union(*group.required_sets()))
             unknown = [r for r in named if r not in ids or r == group.id]
             if unknown:
                 raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")

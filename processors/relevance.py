@@ -153,7 +153,7 @@ def _compile_json(profile_json: str) -> _Compiled:
                 generic=group.generic,
                 supporting=group.supporting,
                 context=group.context,
-                requires=tuple(frozenset([r] if isinstance(r, str) else r) for r in group.requires),
+                requires=group.required_sets(),
                 fields=frozenset(group.fields or FIELDS),
                 tag=group.tag,
                 regex=regex,
