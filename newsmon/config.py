@@ -411,6 +411,11 @@ class TopicProfile(_Strict):
     # ("amid peace talks"): such a match counts background_factor of its weight.
     background_cues: dict[str, list[str]] = Field(default_factory=dict)
     background_factor: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Anchor groups that name the two sides of the story (Ukraine, Russia): a headline naming all
+    # of them is about the sides' dealings, so a generic topic match in its summary is the
+    # summary's subject ("Russia, Ukraine reach agreement on prisoner exchange" over "... agreed
+    # at the talks in Istanbul"), not the setting of another story.
+    title_sides: list[str] = Field(default_factory=list)
     groups: list[TermGroup] = Field(min_length=1)
     search: SearchConfig | None = None
 
@@ -426,6 +431,10 @@ class TopicProfile(_Strict):
             unknown = [r for r in named if r not in ids or r == group.id]
             if unknown:
                 raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")
+        anchors = {g.id for g in self.groups if g.anchor}
+        bad = [s for s in self.title_sides if s not in anchors]
+        if bad:
+            raise ValueError(f"title_sides: not anchor term groups {bad}")
         if self.search is not None:
             unknown = [g for g in self.search.groups if g not in ids]
             if unknown:

@@ -130,6 +130,8 @@ class _Compiled:
     # Topic groups that put a headline on the story: all but the weak signals (weight < 1, such
     # as "peace" or "the end of the war" alone).
     story_groups: frozenset[str]
+    title_sides: tuple[str, ...]
+    negative_groups: frozenset[str]
 
 
 def _compile(profile: TopicProfile) -> _Compiled:
@@ -163,7 +165,8 @@ def _compile_json(profile_json: str) -> _Compiled:
     story = frozenset(
         g.group_id for g in groups if not (g.anchor or g.negative or g.supporting or g.context) and g.weight >= 1.0
     )
-    return _Compiled(tuple(groups), cues, profile, story)
+    negative = frozenset(g.group_id for g in groups if g.negative)
+    return _Compiled(tuple(groups), cues, profile, story, tuple(profile.title_sides), negative)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
@@ -252,9 +255,15 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     )
     groups, spans = _counting_spans(compiled.groups, found)
     lead_end = _lead_end(fields["description"])
-    # Does the headline name the story (a topic group other than a weak signal)? If not, a
-    # generic group matched only in the summary is the setting of another story.
-    title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name, _, _ in spans)
+    # Does the headline name the story (a topic group other than a weak signal, counted or not:
+    # "talks with Trump" is about talks even where bare talks do not count), or both of its sides
+    # and nothing of another story (a strike, another conflict, a poll)? If not, a generic group
+    # matched only in the summary is the setting of another story.
+    title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name in found) or (
+        bool(compiled.title_sides)
+        and all((gid, "title") in found for gid in compiled.title_sides)
+        and not any((gid, "title") in found for gid in compiled.negative_groups)
+    )
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}
