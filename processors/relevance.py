@@ -9,9 +9,11 @@ The model (all numbers come from ``config/topic.yaml``):
   characters); farther away it counts ``distant_factor``: an article about something else
   that mentions the story in passing stays below the threshold.
 - A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
-  headline that names none of the story's topic groups (a weak signal, weight < 1, such as
-  "peace" alone, does not count), counts ``background_factor`` too: the talks are the setting
-  of another story (a strike, an evacuation, domestic politics, an opinion poll). Unless the
+  headline that names none of the story's topic groups (counted or not: "talks with Trump" is
+  about talks even where bare talks do not count; a weak signal, weight < 1, such as "peace"
+  alone, does not count) and not both of its sides (``title_sides``, with no negative group in
+  the headline), counts ``background_factor`` too: the talks are the setting of another story
+  (a strike, an evacuation, domestic politics, an opinion poll). Unless the
   summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
   pokojowy, z którym zapoznała się AFP, zakłada..."): then the talks are the summary's subject.
 - A group that ``requires`` other groups counts only when they matched too (bare "talks" are
