@@ -132,7 +132,6 @@ class _Compiled:
     # Topic groups that put a headline on the story: all but the weak signals (weight < 1, such
     # as "peace" or "the end of the war" alone).
     story_groups: frozenset[str]
-    title_sides: tuple[str, ...]
     negative_groups: frozenset[str]
 
 
@@ -168,7 +167,7 @@ def _compile_json(profile_json: str) -> _Compiled:
         g.group_id for g in groups if not (g.anchor or g.negative or g.supporting or g.context) and g.weight >= 1.0
     )
     negative = frozenset(g.group_id for g in groups if g.negative)
-    return _Compiled(tuple(groups), cues, profile, story, tuple(profile.title_sides), negative)
+    return _Compiled(tuple(groups), cues, profile, story, negative)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
@@ -262,8 +261,8 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     # and nothing of another story (a strike, another conflict, a poll)? If not, a generic group
     # matched only in the summary is the setting of another story.
     title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name in found) or (
-        bool(compiled.title_sides)
-        and all((gid, "title") in found for gid in compiled.title_sides)
+        bool(profile.title_sides)
+        and all((gid, "title") in found for gid in profile.title_sides)
         and not any((gid, "title") in found for gid in compiled.negative_groups)
     )
     score = 0.0
