@@ -239,7 +239,7 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zelenski descarta cambiar la Constitución para renunciar a la OTAN", "", "nato_role"),
         ("US offers Ukraine NATO-like guarantee", "", "nato_role"),
         # Ukraine's negotiators name Ukraine as its president does
-        ("Мирні переговори в Женеві: Єрмак заявив про продовження діалогу", "", "ceasefire_talks"),
+        ("Мирні переговори в Женеві: Єрмак заявив про продовження діалогу", "", "talk_rounds"),
         ("Papst schickt vatikanischen Sonderbeauftragten in die Ukraine", "Eine Friedensmission.", "negotiators"),
         ("Переговори в Женеві показали: план Трампа змінився", "Між Україною та США.", "ceasefire_talks"),
         (
@@ -258,12 +258,61 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "La ronda en Turquía fue un avance para Ucrania.",
             "talk_rounds",
         ),
+        # round p: energy-truce headlines, a deal to end the war, bilateral security agreements,
+        # the peace summit naming the story by itself, the rounds named by their city
+        ("Kreml: 14 Tage keine Angriffe auf Energieanlagen der Ukraine", "", "truce_announcements"),
+        (
+            "Россия уточнила, какие объекты она не будет атаковать",
+            "Речь идет об энергетике Украины.",
+            "truce_announcements",
+        ),
+        ("Sybiha: a deal to end the war is within reach", "", "ceasefire_talks"),
+        ("Italia e Ucraina firmano un accordo bilaterale di sicurezza", "", "security_guarantees"),
+        ("Bürgenstock: what the final communiqué says", "", "talk_formats"),
+        ("Talks in Riyadh: Kyiv and Washington agree on next steps", "", "talk_rounds"),
+        ("Les Européens doivent négocier avec la Russie, dit Macron", "", "talks_with_russia"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
     rel = score_text(profile, title, None, description)
     assert group in rel.matches
     assert rel.relevant
+
+
+def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
+    # bare peace talks or a ceasefire named only in the summary, under a headline that names no
+    # talks, are the setting of another story; talking to Russia or Putin is the story itself
+    headline = "Macron's appeal on Russia to his European colleagues"
+    summary = "He proposes to resume {} and to take part in the talks on ending the war in Ukraine."
+    talks = score_text(profile, headline, None, summary.format("the dialogue with Russia"))
+    assert "discounted" not in talks.matches["talks_with_russia"]
+    assert talks.relevant
+    setting = score_text(profile, headline, None, summary.format("a common line on the ceasefire"))
+    assert setting.matches["ceasefire_talks"]["discounted"] == {"off_topic_headline": ["ceasefire"]}
+    assert not setting.relevant
+
+
+def test_a_sanctions_package_in_the_headline_is_not_the_talks(profile: TopicProfile) -> None:
+    rel = score_text(
+        profile,
+        "EU speeds up its sanctions package against Russia to press it in the peace talks",
+        None,
+        "Brussels sees Moscow as the main obstacle to a peace agreement on Ukraine.",
+    )
+    assert "sanctions_news" in rel.matches
+    assert not rel.relevant
+    # named in the summary only, the package does not count against the talks
+    talks = score_text(
+        profile, "Peace talks on Ukraine resume in Geneva", None, "The EU prepares a new sanctions package."
+    )
+    assert "sanctions_news" not in talks.matches
+    assert talks.relevant
+
+
+def test_a_strike_in_the_middle_of_the_talks_is_the_war(profile: TopicProfile) -> None:
+    rel = score_text(profile, "Mitten in Friedensgesprächen: Russland greift Kyjiw mit Drohnen an", None)
+    assert rel.matches["ceasefire_talks"]["discounted"] == {"background": ["friedensgesprächen"]}
+    assert not rel.relevant
 
 
 def test_a_poll_in_the_headline_or_summary_outweighs_the_terms_it_names(profile: TopicProfile) -> None:
