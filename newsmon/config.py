@@ -10,6 +10,7 @@ sources, whose replay server listens on a port chosen at run time).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from datetime import UTC, datetime
@@ -280,8 +281,10 @@ class TermGroup(_Strict):
     """Terms of one concept in several languages.
 
     A term is a phrase matched case-insensitively on word boundaries; a trailing ``*`` matches
-    any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), and
-    a ``#`` word matches a number (``# point plan`` matches "28-point plan").
+    any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), a
+    ``#`` word matches a number (``# point plan`` matches "28-point plan"), and a ``...`` word
+    between two words matches up to five words of the same sentence (``pause ... energy``
+    matches "pause on attacks on Ukraine's energy").
     """
 
     id: str
@@ -344,6 +347,10 @@ class TermGroup(_Strict):
                 raise ValueError(f"language {lang!r} is not an ISO 639-1 code (or 'any')")
             if not terms:
                 raise ValueError(f"no terms for language {lang!r}")
+            for term in terms:
+                words = term.split()
+                if "..." in (words[:1] + words[-1:]) or any(a == b == "..." for a, b in itertools.pairwise(words)):
+                    raise ValueError(f"term {term!r}: '...' stands between two words")
         return value
 
 
@@ -457,12 +464,14 @@ GDELT_DOC_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 
 def _plain_terms(topic: TopicProfile, group_ids: list[str], language: str) -> list[str]:
     """Terms of the groups in ``language`` that search engines can match: whole words only
-    (a ``*`` stem matches nothing on Google, which searches words)."""
+    (a ``*`` stem matches nothing on Google, which searches words, and neither does a ``#`` or
+    ``...`` placeholder)."""
     out: list[str] = []
     for group in topic.groups:
         if group.id in group_ids:
             for term in group.terms.get(language, []):
-                if "*" not in term and "#" not in term.split() and term not in out:
+                words = term.split()
+                if "*" not in term and "#" not in words and "..." not in words and term not in out:
                     out.append(term)
     return out
 

@@ -25,7 +25,8 @@ The model (all numbers come from ``config/topic.yaml``):
   the item's topic match.
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
-- ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight.
+- ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight,
+  except for a match inside a topic match ("attacks" in "halt attacks on energy" is the truce).
 - The item is relevant when an anchor group (or a ``standalone`` topic group, whose terms
   name the story by themselves) matched, a topic group matched and the score reaches
   ``threshold``.
@@ -77,23 +78,43 @@ class Relevance:
 _US = re.compile(r"(?<![\w.])US(A)?(?!\w)")
 
 
+# Quotation marks are spaces to the matcher: a headline quoting part of a phrase ("Trump promised
+# a «long conversation» with Putin", "Ukraine-Krieg „einfrieren“") still names it. One character
+# for one, so offsets stay those of the text.
+_QUOTES = str.maketrans({c: " " for c in '«»“”„‟"‹›'})
+
+
 def _fold(text: str) -> str:
     text = _US.sub(lambda m: "U.S.A." if m.group(1) else "U.S.", unicodedata.normalize("NFKC", text))
-    return text.casefold().replace("’", "'").replace("ё", "е")
+    return text.casefold().replace("’", "'").replace("ё", "е").translate(_QUOTES)
+
+
+# A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same sentence: "pause ...
+# energy" matches "pause on attacks on Ukraine's energy" but not a pause and energy sentences apart.
+_GAP_WORDS = 5
+_GAP = rf"(?:[\s\-]+[^\s.!?;]+){{0,{_GAP_WORDS}}}"
+_SEP = r"[\s\-]+"
 
 
 def _term_pattern(term: str) -> str:
-    words = _fold(term).split()
-    parts = []
-    for word in words:
+    pattern = ""
+    gap = False
+    for word in _fold(term).split():
+        if word == "...":
+            gap = True
+            continue
         if word == "#":
-            parts.append(r"\d+")
+            part = r"\d+"
         elif word.endswith("*"):
-            parts.append(re.escape(word[:-1]) + r"\w*")
+            part = re.escape(word[:-1]) + r"\w*"
         else:
             # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"
-            parts.append(_HYPHEN.join(re.escape(piece) for piece in word.split("-")))
-    return r"[\s\-]+".join(parts)
+            part = _HYPHEN.join(re.escape(piece) for piece in word.split("-"))
+        if pattern:
+            pattern += (_GAP if gap else "") + _SEP
+        pattern += part
+        gap = False
+    return pattern
 
 
 def _alternation(terms: list[str]) -> re.Pattern[str] | None:
@@ -202,15 +223,19 @@ def _find_all(groups: tuple[_Group, ...], fields: dict[str, str]) -> _Found:
 
 
 def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, str, int, int]]:
-    """The matches that count: every anchor and negative match, and each topic match that is not
-    part of a longer match of another topic group ("ws. pokoju" counts once, as talks, not also
-    as the bare "pokoju")."""
+    """The matches that count: every anchor match, each topic match that is not part of a longer
+    match of another topic group ("ws. pokoju" counts once, as talks, not also as the bare
+    "pokoju"), and each negative match that is not part of a topic match ("attacks" in "halt
+    attacks on energy" is the truce, not a strike report)."""
     keep: set[tuple[str, str, int, int]] = set()
     for name in FIELDS:
         topic: list[tuple[int, int, str]] = []
+        negative: list[tuple[int, int, str]] = []
         for group in groups:
             for start, end, _ in found.get((group.group_id, name), ()):
-                if group.anchor or group.negative or group.context:
+                if group.negative:
+                    negative.append((start, end, group.group_id))
+                elif group.anchor or group.context:
                     keep.add((group.group_id, name, start, end))
                 else:
                     topic.append((start, end, group.group_id))
@@ -220,6 +245,9 @@ def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, st
                 continue
             taken.append((start, end))
             keep.add((gid, name, start, end))
+        for start, end, gid in negative:
+            if not any(s <= start and end <= e for s, e in taken):
+                keep.add((gid, name, start, end))
     return keep
 
 

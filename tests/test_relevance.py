@@ -271,6 +271,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Bürgenstock: what the final communiqué says", "", "talk_formats"),
         ("Talks in Riyadh: Kyiv and Washington agree on next steps", "", "talk_rounds"),
         ("Les Européens doivent négocier avec la Russie, dit Macron", "", "talks_with_russia"),
+        # round q: freezing the war, peace proposals, an air shield, a European-led force, the
+        # Pope's peace envoy
+        ("Should the West freeze the conflict along the front line in Ukraine?", "", "ceasefire_talks"),
+        ("Putin składa propozycję pokojową Ukrainie", "", "ceasefire_talks"),
+        ("На Западе обсуждают воздушный щит над Украиной", "", "air_policing"),
+        ("US pledges air support to a European-led force in Ukraine", "", "reassurance_force"),
+        ("Friedensgesandter des Papstes reist nach Kiew", "Er spricht über die Ukraine.", "negotiators"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -313,6 +320,37 @@ def test_a_strike_in_the_middle_of_the_talks_is_the_war(profile: TopicProfile) -
     rel = score_text(profile, "Mitten in Friedensgesprächen: Russland greift Kyjiw mit Drohnen an", None)
     assert rel.matches["ceasefire_talks"]["discounted"] == {"background": ["friedensgesprächen"]}
     assert not rel.relevant
+
+
+def test_a_gap_word_spans_a_few_words_of_one_sentence(profile: TopicProfile) -> None:
+    # "pause ... energy": up to five words between, never across a sentence end
+    near = score_text(profile, "Putin agrees to a pause on attacks on Ukraine's energy grid after Trump call", None)
+    assert near.matches["truce_announcements"] == {"title": ["pause on attacks on ukraine's energy"]}
+    assert near.relevant
+    # "attacks" inside the truce term is the truce, not a strike report
+    assert "battlefield" not in near.matches
+    far = score_text(profile, "Kyiv asks for a pause. Russian drones hit the energy grid of Ukraine", None)
+    assert "truce_announcements" not in far.matches
+    assert "battlefield" in far.matches
+    too_far = score_text(profile, "A pause in the talks while the war on Ukraine's energy goes on", None)
+    assert "truce_announcements" not in too_far.matches
+
+
+def test_quotation_marks_do_not_break_a_phrase(profile: TopicProfile) -> None:
+    quoted = score_text(profile, "Трамп пообещал «продолжительный разговор» с Путиным", None, "Речь об Украине.")
+    assert quoted.matches["putin_meetings"] == {"title": ["разговор  с путиным"]}
+    german = score_text(profile, "Ukraine-Krieg „einfrieren“? Streit um die Äußerung", None)
+    assert german.matches["ceasefire_talks"] == {"title": ["krieg  einfrieren"]}
+    assert german.relevant
+
+
+def test_a_trump_zelensky_meeting_is_a_summit(profile: TopicProfile) -> None:
+    meeting = score_text(profile, "Trump will meet Zelensky in Florida on Sunday", None)
+    assert meeting.matches["zelensky_meetings"] == {"title": ["meet zelensky"]}
+    assert meeting.tags == ("summits-declarations",)
+    # another leader meeting Zelensky is not the story's summit
+    other = score_text(profile, "Modi will meet Zelensky in New Delhi", None)
+    assert "zelensky_meetings" not in other.matches
 
 
 def test_a_poll_in_the_headline_or_summary_outweighs_the_terms_it_names(profile: TopicProfile) -> None:
@@ -428,6 +466,9 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
         (2, {"requires": ["ukraine", ["russia", "nosuchgroup"]]}, "requires unknown"),
         (2, {"context": True}, "context group cannot be"),  # it carries a tag
         (None, {"title_sides": ["ukraine", "ceasefire_talks"]}, "title_sides: not anchor"),  # the profile
+        (2, {"terms": {"en": ["... guarantees"]}}, "'...' stands between two words"),
+        (2, {"terms": {"en": ["security ..."]}}, "'...' stands between two words"),
+        (2, {"terms": {"en": ["security ... ... guarantees"]}}, "'...' stands between two words"),
     ],
 )
 def test_profile_rejects_bad_group_options(
