@@ -278,6 +278,12 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("На Западе обсуждают воздушный щит над Украиной", "", "air_policing"),
         ("US pledges air support to a European-led force in Ukraine", "", "reassurance_force"),
         ("Friedensgesandter des Papstes reist nach Kiew", "Er spricht über die Ukraine.", "negotiators"),
+        # round r: re-engaging with Putin, the Normandy advisers,
+        # German compounds for talks and forces
+        ("Macron wants Europe to re-engage with Putin", "Over the war in Ukraine.", "talks_with_russia"),
+        ("Встреча «нормандских» советников в Берлине завершилась", "", "talk_formats"),
+        ("Vermittlungsgespräche zum Ukraine-Konflikt in Paris", "Mit Vertretern Russlands.", "direct_talks"),
+        ("Kiew und London unterzeichnen Erklärung über multinationale Kräfte für die Ukraine", "", "reassurance_force"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
