@@ -282,9 +282,10 @@ class TermGroup(_Strict):
 
     A term is a phrase matched case-insensitively on word boundaries; a trailing ``*`` matches
     any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), a
-    ``#`` word matches a number (``# point plan`` matches "28-point plan"), and a ``...`` word
-    between two words matches up to five words of the same sentence (``pause ... energy``
-    matches "pause on attacks on Ukraine's energy").
+    ``#`` word matches a number (``# point plan`` matches "28-point plan"), a ``...`` word
+    between two words matches up to five words of the same clause (``pause ... attack* ...
+    energy`` matches "pause on attacks on Ukraine's energy"), and a word ``a|b`` either of its
+    alternatives (``pause|halt*``).
     """
 
     id: str
@@ -351,6 +352,8 @@ class TermGroup(_Strict):
                 words = term.split()
                 if "..." in (words[:1] + words[-1:]) or any(a == b == "..." for a, b in itertools.pairwise(words)):
                     raise ValueError(f"term {term!r}: '...' stands between two words")
+                if any("|" in word and ("" in word.split("|") or "..." in word.split("|")) for word in words):
+                    raise ValueError(f"term {term!r}: each '|' alternative is a word")
         return value
 
 
@@ -464,14 +467,14 @@ GDELT_DOC_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 
 def _plain_terms(topic: TopicProfile, group_ids: list[str], language: str) -> list[str]:
     """Terms of the groups in ``language`` that search engines can match: whole words only
-    (a ``*`` stem matches nothing on Google, which searches words, and neither does a ``#`` or
-    ``...`` placeholder)."""
+    (a ``*`` stem matches nothing on Google, which searches words, and neither does a ``#``,
+    ``...`` or ``|`` placeholder)."""
     out: list[str] = []
     for group in topic.groups:
         if group.id in group_ids:
             for term in group.terms.get(language, []):
                 words = term.split()
-                if "*" not in term and "#" not in words and "..." not in words and term not in out:
+                if "*" not in term and "|" not in term and "#" not in words and "..." not in words and term not in out:
                     out.append(term)
     return out
 

@@ -89,11 +89,24 @@ def _fold(text: str) -> str:
     return text.casefold().replace("’", "'").replace("ё", "е").translate(_QUOTES)
 
 
-# A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same sentence: "pause ...
-# energy" matches "pause on attacks on Ukraine's energy" but not a pause and energy sentences apart.
+# A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same clause (no comma or
+# sentence end between): "pause ... attack* ... energy" matches "pause on attacks on Ukraine's
+# energy", not a pause and energy sentences apart. A word "a|b" is either of its alternatives.
 _GAP_WORDS = 5
-_GAP = rf"(?:[\s\-]+[^\s.!?;]+){{0,{_GAP_WORDS}}}"
+_GAP = rf"(?:[\s\-]+[^\s.,!?;:]+){{0,{_GAP_WORDS}}}"
 _SEP = r"[\s\-]+"
+
+
+def _word_pattern(word: str) -> str:
+    if "|" in word:
+        # "pause|halt*": any one of the alternatives at this place
+        return "(?:" + "|".join(_word_pattern(alt) for alt in word.split("|")) + ")"
+    if word == "#":
+        return r"\d+"
+    if word.endswith("*"):
+        return re.escape(word[:-1]) + r"\w*"
+    # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"
+    return _HYPHEN.join(re.escape(piece) for piece in word.split("-"))
 
 
 def _term_pattern(term: str) -> str:
@@ -103,16 +116,9 @@ def _term_pattern(term: str) -> str:
         if word == "...":
             gap = True
             continue
-        if word == "#":
-            part = r"\d+"
-        elif word.endswith("*"):
-            part = re.escape(word[:-1]) + r"\w*"
-        else:
-            # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"
-            part = _HYPHEN.join(re.escape(piece) for piece in word.split("-"))
         if pattern:
             pattern += (_GAP if gap else "") + _SEP
-        pattern += part
+        pattern += _word_pattern(word)
         gap = False
     return pattern
 

@@ -340,6 +340,14 @@ def test_a_gap_word_spans_a_few_words_of_one_sentence(profile: TopicProfile) -> 
     assert "battlefield" in far.matches
     too_far = score_text(profile, "A pause in the talks while the war on Ukraine's energy goes on", None)
     assert "truce_announcements" not in too_far.matches
+    # each place of the energy-truce term takes alternatives ("pause|halt*|stop*|..."), and the
+    # strike word is one of them: stopping Russian energy imports is not a truce
+    halt = score_text(profile, "Russia and Ukraine agree to halt strikes on energy infrastructure", None)
+    assert halt.matches["truce_announcements"] == {"title": ["halt strikes on energy"]}
+    imports = score_text(profile, "Ukraine asks the EU to stop buying Russian energy", None)
+    assert "truce_announcements" not in imports.matches
+    clause = score_text(profile, "Ukraine to halt Russian gas transit, energy ministry says", None)
+    assert "truce_announcements" not in clause.matches
 
 
 def test_quotation_marks_do_not_break_a_phrase(profile: TopicProfile) -> None:
@@ -475,6 +483,7 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
         (2, {"terms": {"en": ["... guarantees"]}}, "'...' stands between two words"),
         (2, {"terms": {"en": ["security ..."]}}, "'...' stands between two words"),
         (2, {"terms": {"en": ["security ... ... guarantees"]}}, "'...' stands between two words"),
+        (2, {"terms": {"en": ["security guarantee|"]}}, "each '|' alternative is a word"),
     ],
 )
 def test_profile_rejects_bad_group_options(
