@@ -284,6 +284,9 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Встреча «нормандских» советников в Берлине завершилась", "", "talk_formats"),
         ("Vermittlungsgespräche zum Ukraine-Konflikt in Paris", "Mit Vertretern Russlands.", "direct_talks"),
         ("Kiew und London unterzeichnen Erklärung über multinationale Kräfte für die Ukraine", "", "reassurance_force"),
+        # version 20: every language's ways of saying Trump called or met Putin, the plant by its rank
+        ("Trump habló con Putin durante dos horas", "Sobre Ucrania.", "putin_meetings"),
+        ("US seeks control around Europe's largest nuclear power plant", "Trump's plan for Ukraine.", "znpp_deal"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
