@@ -308,6 +308,12 @@ class TermGroup(_Strict):
     # tag: it is matched only so that other groups can require it ("a meeting with Putin" is the
     # story's when Trump is named).
     context: bool = False
+    # An off-story group names another kind of news (a corruption scandal, an evacuation,
+    # sanctions, a resignation). Like a context group it adds nothing and gives no tag; named in
+    # a headline that names none of the story's topic groups, it makes the talks a feed summary
+    # names (generic groups) the setting of that other story. A vague headline ("Prisoner
+    # exchange", "Merkel: a real chance") names neither, and the summary says what it is about.
+    off_story: bool = False
     # The groups that must also have matched somewhere in the item for this one to count:
     # bare "talks" or "a meeting" are the story's talks only between the war's parties. An entry
     # that is a list is met when any one of its groups matched: ``[ukraine, [russia, usa]]``.
@@ -328,6 +334,11 @@ class TermGroup(_Strict):
         if self.context and any(roles):
             raise ValueError(
                 "a context group cannot be an anchor, negative, standalone, generic, supporting or carry a tag"
+            )
+        if self.off_story and (any(roles) or self.context or self.requires):
+            raise ValueError(
+                "an off-story group cannot be an anchor, negative, standalone, generic, supporting, context,"
+                " require groups or carry a tag"
             )
         if not all(self.required_sets()):
             raise ValueError("requires: an any-of list names at least one group")

@@ -9,13 +9,17 @@ The model (all numbers come from ``config/topic.yaml``):
   characters); farther away it counts ``distant_factor``: an article about something else
   that mentions the story in passing stays below the threshold.
 - A ``generic`` topic group ("peace talks", "ceasefire") matched only in a feed summary, under a
-  headline that names none of the story's topic groups (counted or not: "talks with Trump" is
-  about talks even where bare talks do not count; a weak signal, weight < 1, such as "peace"
-  alone, does not count) and not both of its sides (``title_sides``, with no negative group in
-  the headline), counts ``background_factor`` too: the talks are the setting of another story
-  (a strike, an evacuation, domestic politics, an opinion poll). Unless the
-  summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
+  headline that names another kind of news (a negative group: a strike, another conflict, a
+  poll; or an ``off_story`` group: a corruption raid, a resignation, sanctions, an evacuation)
+  and neither the story (any of its topic groups, counted or not: "talks with Trump" is about
+  talks even where bare talks do not count; a weak signal, weight < 1, such as "peace" alone,
+  does not count) nor both of its sides (``title_sides``, with no negative group in the
+  headline), counts ``background_factor`` too: the talks are the setting of that story. Unless
+  the summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
   pokojowy, z którym zapoznała się AFP, zakłada..."): then the talks are the summary's subject.
+  A vague headline, naming neither this story nor another ("Tausch von Gefangenen", "Merkel:
+  Reale Chance"), leaves it to the summary to say what the item is about.
+- An ``off_story`` group adds nothing and gives no tag: it only marks such headlines.
 - A group that ``requires`` other groups counts only when they matched too (bare "talks" are
   the story's talks when both Ukraine and Russia are named; a list entry is met by any one of
   its groups), and a group limited to some ``fields`` is looked for only there.
@@ -144,6 +148,7 @@ class _Group:
     generic: bool
     supporting: bool
     context: bool
+    off_story: bool
     # Each entry is met when any of its groups matched (a plain name is a one-group entry).
     requires: tuple[frozenset[str], ...]
     fields: frozenset[str]
@@ -160,6 +165,8 @@ class _Compiled:
     # as "peace" or "the end of the war" alone).
     story_groups: frozenset[str]
     negative_groups: frozenset[str]
+    # Groups that name another story: negative and off-story groups.
+    other_story_groups: frozenset[str]
 
 
 def _compile(profile: TopicProfile) -> _Compiled:
@@ -183,6 +190,7 @@ def _compile_json(profile_json: str) -> _Compiled:
                 generic=group.generic,
                 supporting=group.supporting,
                 context=group.context,
+                off_story=group.off_story,
                 requires=group.required_sets(),
                 fields=frozenset(group.fields or FIELDS),
                 tag=group.tag,
@@ -191,10 +199,13 @@ def _compile_json(profile_json: str) -> _Compiled:
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
     story = frozenset(
-        g.group_id for g in groups if not (g.anchor or g.negative or g.supporting or g.context) and g.weight >= 1.0
+        g.group_id
+        for g in groups
+        if not (g.anchor or g.negative or g.supporting or g.context or g.off_story) and g.weight >= 1.0
     )
     negative = frozenset(g.group_id for g in groups if g.negative)
-    return _Compiled(tuple(groups), cues, profile, story, negative)
+    other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
+    return _Compiled(tuple(groups), cues, profile, story, negative, other)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
@@ -241,7 +252,7 @@ def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, st
             for start, end, _ in found.get((group.group_id, name), ()):
                 if group.negative:
                     negative.append((start, end, group.group_id))
-                elif group.anchor or group.context:
+                elif group.anchor or group.context or group.off_story:
                     keep.add((group.group_id, name, start, end))
                 else:
                     topic.append((start, end, group.group_id))
@@ -290,15 +301,18 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     )
     groups, spans = _counting_spans(compiled.groups, found)
     lead_end = _lead_end(fields["description"])
-    # Does the headline name the story (a topic group other than a weak signal, counted or not:
-    # "talks with Trump" is about talks even where bare talks do not count), or both of its sides
-    # and nothing of another story (a strike, another conflict, a poll)? If not, a generic group
-    # matched only in the summary is the setting of another story.
+    # Does the headline name another story (a strike, another conflict, a poll, a corruption
+    # scandal, sanctions: a negative or off-story group) and not this one (a topic group other
+    # than a weak signal, counted or not: "talks with Trump" is about talks even where bare talks
+    # do not count; or both of its sides with no negative group)? Then a generic group matched
+    # only in the summary is that story's setting. A vague headline names neither: the summary
+    # says what the item is about ("Tausch von Gefangenen" over "... direkte Gespräche ...").
     title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name in found) or (
         bool(profile.title_sides)
         and all((gid, "title") in found for gid in profile.title_sides)
         and not any((gid, "title") in found for gid in compiled.negative_groups)
     )
+    title_off_story = not title_on_topic and any((gid, "title") in found for gid in compiled.other_story_groups)
     score = 0.0
     tags: list[str] = []
     matches: dict[str, Any] = {}
@@ -319,13 +333,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                     if _after_cue(value, start, compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
-                    elif (
-                        name == "description"
-                        and group.generic
-                        and not title_on_topic
-                        and fields["title"]
-                        and start >= lead_end
-                    ):
+                    elif name == "description" and group.generic and title_off_story and start >= lead_end:
                         factor *= profile.background_factor
                         discounted.setdefault("off_topic_headline", set()).add(term)
                     elif name == "text" and not _near(anchor_positions, start, end, profile.proximity):
@@ -343,7 +351,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
         if discounted:
             evidence["discounted"] = {why: sorted(terms)[:10] for why, terms in discounted.items()}
         matches[group.group_id] = evidence
-        if group.context:
+        if group.context or group.off_story:
             continue
         if group.negative:
             score -= group_score

@@ -199,13 +199,22 @@ def test_military_aid_alone_is_the_war_not_the_talks(profile: TopicProfile) -> N
 
 
 def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -> None:
-    headline = "Kyiv would cede 2,300 square kilometres without a fight"
+    # under a headline that names another kind of news (a protest)
+    headline = "Thousands protest in Kyiv"
     opening = score_text(profile, headline, None, "The peace plan seen by AFP gives Russia parts of Donetsk.")
     assert "discounted" not in opening.matches["ceasefire_talks"]
     assert opening.relevant
     later = score_text(profile, headline, None, "Maps seen by AFP give Russia parts of Donetsk under the peace plan.")
     assert later.matches["ceasefire_talks"]["discounted"] == {"off_topic_headline": ["peace plan"]}
     assert not later.relevant
+    # under a vague headline the summary says what the item is about, wherever it names the talks
+    vague = score_text(
+        profile,
+        "Kyiv would cede 2,300 square kilometres without a fight",
+        None,
+        "Maps seen by AFP give Russia parts of Donetsk under the peace plan.",
+    )
+    assert vague.relevant
 
 
 @pytest.mark.parametrize(
@@ -296,9 +305,9 @@ def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, de
 
 
 def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
-    # bare peace talks or a ceasefire named only in the summary, under a headline that names no
-    # talks, are the setting of another story; talking to Russia or Putin is the story itself
-    headline = "Macron's appeal on Russia to his European colleagues"
+    # bare peace talks or a ceasefire named only in the summary, under a headline that names
+    # another kind of news (sanctions), are its setting; talking to Russia or Putin is the story
+    headline = "Macron's appeal on Russia sanctions to his European colleagues"
     summary = "He proposes to resume {} and to take part in the talks on ending the war in Ukraine."
     talks = score_text(profile, headline, None, summary.format("the dialogue with Russia"))
     assert "discounted" not in talks.matches["talks_with_russia"]
@@ -482,6 +491,8 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
         (2, {"requires": ["ukraine", []]}, "any-of list names at least one group"),
         (2, {"requires": ["ukraine", ["russia", "nosuchgroup"]]}, "requires unknown"),
         (2, {"context": True}, "context group cannot be"),  # it carries a tag
+        (2, {"off_story": True}, "off-story group cannot be"),  # it carries a tag
+        (0, {"off_story": True}, "off-story group cannot be"),  # an anchor
         (None, {"title_sides": ["ukraine", "ceasefire_talks"]}, "title_sides: not anchor"),  # the profile
         (2, {"terms": {"en": ["... guarantees"]}}, "'...' stands between two words"),
         (2, {"terms": {"en": ["security ..."]}}, "'...' stands between two words"),
@@ -582,7 +593,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqr")
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrs")
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -842,6 +853,15 @@ def test_generic_talk_in_a_summary_under_an_off_topic_headline_is_background(pro
 
 
 def test_a_generic_word_in_the_headline_does_not_put_it_on_topic(profile: TopicProfile) -> None:
+    # "peace" alone is a weak signal: the headline is about the budget, the talks are its setting
+    budget = score_text(
+        profile,
+        "Peace or pensions first? Kyiv's budget fight",
+        None,
+        "Ukraine's parliament argues over spending while territorial concessions are discussed.",
+    )
+    assert not budget.relevant
+    assert "off_topic_headline" in budget.matches["ceasefire_talks"]["discounted"]
     poll = score_text(
         profile,
         "Territory for peace? What Ukrainians think",
@@ -849,7 +869,31 @@ def test_a_generic_word_in_the_headline_does_not_put_it_on_topic(profile: TopicP
         "Most of Kyiv's residents reject territorial concessions, a new survey shows.",
     )
     assert not poll.relevant
-    assert "off_topic_headline" in poll.matches["ceasefire_talks"]["discounted"]
+    assert "opinion_polls" in poll.matches
+
+
+def test_a_vague_headline_leaves_the_summary_to_say_what_the_item_is_about(profile: TopicProfile) -> None:
+    """A headline naming neither the story nor another one (a quote, a prisoner swap) does not
+    make the talks in its summary a setting; a headline naming another kind of news (a
+    corruption raid, a resignation, sanctions: the `other_news` group) does (round s: 7 more of
+    136 core items found, 1 more false positive; no change on the feed dev set)."""
+    summary = "Ukraine's president said the peace talks resume next week in Istanbul."
+    vague = score_text(profile, "Zelensky: 'We have a real chance'", None, summary)
+    assert vague.relevant
+    assert "discounted" not in vague.matches["ceasefire_talks"]
+    for headline in (
+        "Zelensky's chief of staff resigns after corruption raid",
+        "Anticorrupción registra la oficina del jefe de gabinete de Zelenski",
+        "Zełenski: nowe sankcje to za mało",
+    ):
+        other = score_text(profile, headline, None, summary)
+        assert "other_news" in other.matches, headline
+        assert "off_topic_headline" in other.matches["ceasefire_talks"]["discounted"], headline
+        assert not other.relevant, headline
+    # the off-story group adds nothing and gives no tag: a headline on the talks stays on them
+    on_topic = score_text(profile, "Sanctions relief on the table as Ukraine peace talks resume", None, summary)
+    assert on_topic.relevant and on_topic.tags == ("ceasefire-negotiations",)
+    assert on_topic.score == score_text(profile, "Ukraine peace talks resume", None, summary).score
 
 
 def test_a_headline_naming_both_sides_makes_the_talks_in_its_summary_its_subject(profile: TopicProfile) -> None:
@@ -857,8 +901,8 @@ def test_a_headline_naming_both_sides_makes_the_talks_in_its_summary_its_subject
     swap = score_text(profile, "Russia and Ukraine agree on the largest prisoner exchange", None, summary)
     assert swap.relevant
     assert "discounted" not in swap.matches["ceasefire_talks"]
-    # one side only: the talks are the setting of another story
-    one_side = score_text(profile, "Ukraine receives 300 prisoners of war", None, summary)
+    # one side only and another kind of news: the talks are the setting of that story
+    one_side = score_text(profile, "Court frees 300 prisoners of war in Ukraine", None, summary)
     assert "off_topic_headline" in one_side.matches["ceasefire_talks"]["discounted"]
     assert not one_side.relevant
     # both sides and a strike: the headline is the war
