@@ -593,7 +593,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrs")
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrst")
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1006,3 +1006,40 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     text = (out / "prompt_pl.md").read_text(encoding="utf-8")
     assert "Polish" in text and "k_pl.jsonl" in text
     assert not any(word in text for word in ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/"))
+
+
+def test_wartime_deals_and_local_truces_are_not_the_talks(profile: TopicProfile) -> None:
+    # the grain deal's "security guarantees" are for ships (rounds s and t)
+    grain = score_text(
+        profile,
+        "What next after the end of the grain deal?",
+        None,
+        "Ukraine wants to keep exporting grain across the Black Sea. Moscow gives no security guarantees.",
+    )
+    assert "grain_deal" in grain.matches and not grain.relevant
+    # a local ceasefire for repairs near the Zaporizhzhia plant (IAEA) outweighs the ceasefire
+    repairs = score_text(
+        profile,
+        "Repairs to Zaporizhzhia NPP lines have begun",
+        None,
+        "A localised ceasefire has been introduced near the plant, the IAEA said.",
+    )
+    assert "local_truces" in repairs.matches and not repairs.relevant
+    truce = score_text(profile, "Russia and Ukraine agree a ceasefire in the Black Sea", None)
+    assert truce.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "group"),
+    [
+        # Polish locative: the stem changes (szczyt -> szczycie)
+        ("Andrzej Duda rozmawiał z Wołodymyrem Zełenskim", "Weźmie udział w szczycie pokojowym w czerwcu.", "summits"),
+        ("Tydzień bez rosyjskich uderzeń? Kreml komentuje", "Putin miał zgodzić się nie atakować Kijowa.", None),
+        ("Russia rejects Zelensky's proposal", "Kyiv suggested a referendum on Donbas; the Kremlin says no.", None),
+    ],
+)
+def test_forms_found_in_round_t(profile: TopicProfile, title: str, description: str, group: str | None) -> None:
+    rel = score_text(profile, title, None, description)
+    assert rel.relevant, rel.matches
+    if group:
+        assert group in rel.matches
