@@ -97,7 +97,10 @@ def _fold(text: str) -> str:
 # sentence end between): "pause ... attack* ... energy" matches "pause on attacks on Ukraine's
 # energy", not a pause and energy sentences apart. A word "a|b" is either of its alternatives.
 _GAP_WORDS = 5
-_GAP = rf"(?:[\s\-]+[^\s.,!?;:]+){{0,{_GAP_WORDS}}}"
+# A gap word has no sentence or clause mark, except the dots inside an abbreviation ("U.S.A.", as
+# capital "USA" is spelled before matching: "spotkanie delegacji Ukrainy i USA w Miami").
+_GAP_WORD = r"(?:[^\s.,!?;:]+(?:\.[^\s.,!?;:]+)+\.?|[^\s.,!?;:]+)"
+_GAP = rf"(?:[\s\-]+{_GAP_WORD}){{0,{_GAP_WORDS}}}"
 _SEP = r"[\s\-]+"
 
 
