@@ -596,7 +596,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstu")
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuv")
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1074,3 +1074,37 @@ def test_a_call_with_putin_needs_ukraine_and_a_gap_stops_at_a_sentence_end(profi
     assert "calls_with_putin" not in xi.matches and not xi.relevant
     split = score_text(profile, "Zelensky in Washington", None, "Talks ended. Miami was sunny for the U.S. team.")
     assert "talk_rounds" not in split.matches
+
+
+def test_look_alikes_found_in_round_v(profile: TopicProfile) -> None:
+    # NATO's own air policing over Romania is not air policing of Ukraine
+    romania = score_text(profile, "Ucraina: l'Italia invia quattro Eurofighter per l'Air Policing in Romania", None)
+    assert "nato_air_policing" in romania.matches and not romania.relevant
+    # "in the middle of peace talks" is the setting of an appointment
+    appointment = score_text(
+        profile, "Zelensky choisit Boudanov pour bras droit, une nomination en pleines négociations de paix", None
+    )
+    assert "background" in appointment.matches["ceasefire_talks"]["discounted"]
+    # Polish "w rozmowie z WP" is an interview, not talks
+    interview = score_text(
+        profile,
+        "Serhij Rachmanin: Na Zełenskim ukraińska polityka się nie kończy",
+        None,
+        "Rosyjska inwazja zjednoczyła ukraińską scenę polityczną - mówi w rozmowie z WP Serhij Rachmanin.",
+    )
+    assert "direct_talks" not in interview.matches and not interview.relevant
+    # Russian "газа" is gas, not Gaza (terms of every language apply to every text)
+    gas = score_text(profile, "Россия и Украина: переговоры о транзите газа", None)
+    assert "other_conflicts" not in gas.matches
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Зеленский заявил, что Украина не отдаст Донбасс и ЗАЭС «без боя»", ""),
+        ("El Kremlin cuestiona el rechazo de Zelenski a ceder el Donbás y la central de Zaporiyia", ""),
+        ("Pierwszy wielki szczyt w sprawie Ukrainy", "Pierwszy Szczyt Pokoju odbędzie się w Burgenstock."),
+    ],
+)
+def test_terms_found_in_round_v(profile: TopicProfile, title: str, description: str) -> None:
+    assert score_text(profile, title, None, description).relevant
