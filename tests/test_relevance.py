@@ -299,7 +299,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         # version 20: every language's ways of saying Trump called or met Putin, the plant by its rank
         ("Trump habló con Putin durante dos horas", "Sobre Ucrania.", "putin_meetings"),
         ("US seeks control around Europe's largest nuclear power plant", "Trump's plan for Ukraine.", "znpp_deal"),
-        # rounds s-v (profiles 21-24)
+        # rounds s-w (profiles 21-25)
+        ("Ukraine und Russland verzichten auf Angriffe im Schwarzen Meer", "", "truce_announcements"),
+        (
+            "Trump aspira a controlar la mayor planta nuclear de Europa",
+            "Parte de un acuerdo entre Kiev y Moscú.",
+            "znpp_deal",
+        ),
         # Polish locative: the stem changes (szczyt -> szczycie)
         ("Andrzej Duda rozmawiał z Wołodymyrem Zełenskim", "Weźmie udział w szczycie pokojowym w czerwcu.", "summits"),
         (
@@ -630,7 +636,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuv")
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvw")
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1093,3 +1099,23 @@ def test_look_alikes_found_in_round_v(profile: TopicProfile) -> None:
     # Russian "газа" is gas, not Gaza (terms of every language apply to every text)
     gas = score_text(profile, "Россия и Украина: переговоры о транзите газа", None)
     assert "other_conflicts" not in gas.matches
+
+
+def test_a_negotiators_role_is_the_setting_of_a_resignation(profile: TopicProfile) -> None:
+    """Named by role ("principal négociateur"), the negotiator is generic: under a headline about a
+    resignation the role is that story's setting; named by name, or under a vague headline, it
+    counts (rounds s, u, w: the chief negotiator's corruption resignation, four times)."""
+    summary = "Andriy Yermak, principal négociateur ukrainien, a démissionné vendredi."
+    resignation = score_text(
+        profile, "Ukraine : démission du directeur de cabinet de Zelensky, visé par des perquisitions", None, summary
+    )
+    assert "off_topic_headline" in resignation.matches["negotiator_roles"]["discounted"]
+    assert not resignation.relevant
+    statement = score_text(
+        profile,
+        "« Produktywne i konstruktywne ». Oświadczenie po spotkaniach",
+        None,
+        "Ukraińska delegacja spotkała się na Florydzie z wysłannikiem USA Witkoffem i negocjatorem Umierowem.",
+    )
+    assert "discounted" not in statement.matches["negotiator_roles"]
+    assert statement.relevant
