@@ -332,7 +332,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                     continue
                 terms_found.setdefault(name, set()).add(term)
                 factor = factors[name]
-                if not (group.anchor or group.negative or group.context):
+                if not (group.anchor or group.negative or group.context or group.off_story):
                     if _after_cue(value, start, compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
