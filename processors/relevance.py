@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -172,8 +173,23 @@ class _Compiled:
     other_story_groups: frozenset[str]
 
 
+# The compiled form of the last few profile objects, by identity: dumping a 3,000-term profile to
+# JSON to key the cache cost about a quarter of scoring a headline and its summary. Profiles are
+# frozen models, so an object's terms cannot change under its cached form; the weak reference
+# tells a live profile from a new one that reuses a collected one's id.
+_BY_OBJECT: dict[int, tuple[weakref.ref[TopicProfile], _Compiled]] = {}
+_BY_OBJECT_MAX = 8
+
+
 def _compile(profile: TopicProfile) -> _Compiled:
-    return _compile_json(profile.model_dump_json())
+    cached = _BY_OBJECT.get(id(profile))
+    if cached is not None and cached[0]() is profile:
+        return cached[1]
+    compiled = _compile_json(profile.model_dump_json())
+    if len(_BY_OBJECT) >= _BY_OBJECT_MAX:
+        _BY_OBJECT.pop(next(iter(_BY_OBJECT)))
+    _BY_OBJECT[id(profile)] = (weakref.ref(profile), compiled)
+    return compiled
 
 
 @lru_cache(maxsize=8)

@@ -1229,3 +1229,18 @@ def test_look_alikes_found_in_round_za(profile: TopicProfile) -> None:
         "Tras meses de negociaciones con la mediación de Rusia ausente, firmaron el acuerdo.",
     )
     assert "other_news" in minerals.matches and not minerals.relevant
+
+
+def test_a_profile_object_is_compiled_once_and_a_changed_copy_anew(profile: TopicProfile) -> None:
+    """The compiled form is cached by profile object (frozen models), not by a JSON dump per
+    call; a copy with other groups or another threshold gets its own."""
+    from processors.relevance import _compile
+
+    assert _compile(profile) is _compile(profile)
+    headline = "Zelensky: a ceasefire with Russia is close"
+    assert "ceasefire_talks" in score_text(profile, headline, None).matches
+    fewer = profile.model_copy(update={"groups": [g for g in profile.groups if g.id != "ceasefire_talks"]})
+    assert "ceasefire_talks" not in score_text(fewer, headline, None).matches
+    strict = profile.model_copy(update={"threshold": 100.0})
+    assert score_text(profile, headline, None).relevant
+    assert not score_text(strict, headline, None).relevant
