@@ -175,8 +175,9 @@ class _Compiled:
 
 # The compiled form of the last few profile objects, by identity: dumping a 3,000-term profile to
 # JSON to key the cache cost about a quarter of scoring a headline and its summary. Profiles are
-# frozen models, so an object's terms cannot change under its cached form; the weak reference
-# tells a live profile from a new one that reuses a collected one's id.
+# frozen models (a changed profile is a new object: `model_copy`, a reload), and nothing mutates
+# their term lists in place; the weak reference tells a live profile from a new one that reuses a
+# collected one's id.
 _BY_OBJECT: dict[int, tuple[weakref.ref[TopicProfile], _Compiled]] = {}
 _BY_OBJECT_MAX = 8
 
