@@ -159,6 +159,12 @@ class _Group:
     tag: str | None
     regex: re.Pattern[str]
 
+    @property
+    def topic(self) -> bool:
+        """A group that names the story's subject (supporting groups included): not an anchor,
+        a negative, a context or an off-story group."""
+        return not (self.anchor or self.negative or self.context or self.off_story)
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -218,11 +224,7 @@ def _compile_json(profile_json: str) -> _Compiled:
             )
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
-    story = frozenset(
-        g.group_id
-        for g in groups
-        if not (g.anchor or g.negative or g.supporting or g.context or g.off_story) and g.weight >= 1.0
-    )
+    story = frozenset(g.group_id for g in groups if g.topic and not g.supporting and g.weight >= 1.0)
     negative = frozenset(g.group_id for g in groups if g.negative)
     other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
     return _Compiled(tuple(groups), cues, profile, story, negative, other)
@@ -272,7 +274,7 @@ def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, st
             for start, end, _ in found.get((group.group_id, name), ()):
                 if group.negative:
                     negative.append((start, end, group.group_id))
-                elif group.anchor or group.context or group.off_story:
+                elif not group.topic:
                     keep.add((group.group_id, name, start, end))
                 else:
                     topic.append((start, end, group.group_id))
@@ -349,7 +351,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                     continue
                 terms_found.setdefault(name, set()).add(term)
                 factor = factors[name]
-                if not (group.anchor or group.negative or group.context or group.off_story):
+                if group.topic:
                     if _after_cue(value, start, compiled.cues):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
