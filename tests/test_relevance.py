@@ -384,6 +384,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Kremlin names its delegation for the Abu Dhabi security talks", "", "talk_rounds"),
         ("Europe drafts a plan to protect Ukrainian airspace", "", "air_policing"),
         ("Russland und die Ukraine vereinbaren einen Gefangenenaustausch", "", "exchange_agreements"),
+        # round zb (profile 31): a format's genitive, China's and the Pope's envoys, the sides'
+        # ministers and counterparts, close to a deal, a just and lasting peace, a non-aggression pact
+        ("Berlin will die Gespräche des Normandie-Formats wiederbeleben", "Mit der Ukraine.", "talk_formats"),
+        ("Пекін відправляє Лі Хуея до Києва", "", "negotiators"),
+        ("Посланник папы едет в Киев", "", "negotiators"),
+        ("Kuleba confirms a meeting with his Russian counterpart", "", "direct_talks"),
+        ("La Russie et l'Ukraine proches d'un accord, selon Ankara", "", "direct_talks"),
+        ("Meloni: per l'Ucraina serve una pace giusta e duratura", "", "ceasefire_talks"),
+        ("Kyiv weighs a non-aggression pact with Russia", "", "ceasefire_talks"),
+        ("Китай хочет урегулировать конфликт на Украине", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -681,7 +691,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
