@@ -264,8 +264,9 @@ def _find_all(groups: tuple[_Group, ...], fields: dict[str, str]) -> _Found:
 def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, str, int, int]]:
     """The matches that count: every anchor match, each topic match that is not part of a longer
     match of another topic group ("ws. pokoju" counts once, as talks, not also as the bare
-    "pokoju"), and each negative match that is not part of a topic match ("attacks" in "halt
-    attacks on energy" is the truce, not a strike report)."""
+    "pokoju"; two matches that only overlap both count: "force de paix" and "paix en Ukraine"
+    in "force de paix en Ukraine"), and each negative match that is not part of a topic match
+    ("attacks" in "halt attacks on energy" is the truce, not a strike report)."""
     keep: set[tuple[str, str, int, int]] = set()
     for name in FIELDS:
         topic: list[tuple[int, int, str]] = []
@@ -280,7 +281,7 @@ def _topic_spans(groups: tuple[_Group, ...], found: _Found) -> set[tuple[str, st
                     topic.append((start, end, group.group_id))
         taken: list[tuple[int, int]] = []
         for start, end, gid in sorted(topic, key=lambda t: (t[0] - t[1], t[0])):
-            if any(start < e and s < end for s, e in taken):
+            if any(s <= start and end <= e for s, e in taken):
                 continue
             taken.append((start, end))
             keep.add((gid, name, start, end))

@@ -119,6 +119,15 @@ def test_a_span_counts_once(profile: TopicProfile) -> None:
     assert "peace_general" not in rel.matches  # "pokoju" is part of the longer match
 
 
+def test_two_groups_overlapping_without_containing_each_other_both_count(profile: TopicProfile) -> None:
+    # "force de paix" (the force) and "paix en Ukraine" (the talks) share "paix": neither is part
+    # of the other, so both facets count (profile 33; before, the longer one hid the force)
+    rel = score_text(profile, "Des soldats belges dans une force de paix en Ukraine ?", None)
+    assert rel.matches["reassurance_force"] == {"title": ["force de paix"]}
+    assert rel.matches["ceasefire_talks"] == {"title": ["paix en ukraine"]}
+    assert rel.relevant
+
+
 def test_russia_anchor_alone_needs_the_talks(profile: TopicProfile) -> None:
     assert score_text(profile, "European leaders urge talks with Russia on the war's end", None).relevant
     assert not score_text(profile, "Russia and China sign a gas deal in Moscow", None).relevant
@@ -404,6 +413,19 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Ławrow: Kijów łamie porozumienie z Genewy", "", "talk_rounds"),
         ("Putin ordena suspender ataques contra Ucrania durante una semana", "", "truce_announcements"),
         ("Macron veut renouer le dialogue avec Vladimir Poutine sur l'Ukraine", "", "talks_with_russia"),
+        # round zd (profile 33): a peaceful solution, the Jeddah summit, envoys to Ukraine and
+        # China's envoy, a peace emissary, a peace force in French, a Putin-Trump meeting in the
+        # genitive
+        ("Beijing calls for a peaceful solution in Ukraine", "", "ceasefire_talks"),
+        ("Jeddah summit on Ukraine ends without a statement", "", "talk_rounds"),
+        ("Enviado chino visita Kiev y Moscú", "Habla de Ucrania.", "negotiators"),
+        ("Orbán chce być emisariuszem pokoju w Ukrainie", "", "negotiators"),
+        ("Des soldats belges dans une force de paix en Ukraine ?", "", "reassurance_force"),
+        (
+            "Орбан: подготовка саммита России и США продолжается",
+            "Готовится встреча президентов России и США Владимира Путина и Дональда Трампа.",
+            "putin_meetings",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -701,7 +723,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
