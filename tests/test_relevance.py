@@ -426,6 +426,9 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "Готовится встреча президентов России и США Владимира Путина и Дональда Трампа.",
             "putin_meetings",
         ),
+        # round ze (profile 34): a peaceful solution in Polish word order, the Istanbul agreement
+        ("Kijów i Moskwa szukały rozwiązania pokojowego", "", "ceasefire_talks"),
+        ("Kiev regrette l'échec de l'accord d'Istanbul", "", "talk_rounds"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -723,7 +726,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1236,6 +1239,20 @@ def test_a_prisoner_exchange_carried_out_is_the_war_not_the_talks(profile: Topic
     # "released in exchange for" is not a swap carried out
     phrase = score_text(profile, "Kyiv frees a Russian pilot", None, "He was released in exchange for grain access.")
     assert "prisoner_swaps" not in phrase.matches
+
+
+def test_look_alikes_found_in_round_ze(profile: TopicProfile) -> None:
+    # the terms of every language apply to every text: Spanish "reuni*" matched "reunited"
+    rel = score_text(profile, "Ukrainian families reunited in Kyiv", None, "Russia had held the children.")
+    assert "direct_talks" not in rel.matches
+    # a return of children carried out is the war's humanitarian news, as a swap is
+    rel = score_text(profile, "Russia returns five Ukrainian children after mediation", None)
+    assert "prisoner_swaps" in rel.matches
+    assert not rel.relevant
+    # pollsters named as sociologists
+    rel = score_text(profile, "Sociologists: most Ukrainians reject territorial concessions", None)
+    assert "opinion_polls" in rel.matches
+    assert not rel.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
