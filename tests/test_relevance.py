@@ -1253,6 +1253,11 @@ def test_look_alikes_found_in_round_ze(profile: TopicProfile) -> None:
     rel = score_text(profile, "Sociologists: most Ukrainians reject territorial concessions", None)
     assert "opinion_polls" in rel.matches
     assert not rel.relevant
+    # an audit of every stem against the other languages' texts (profile 35): French "russe*"
+    # matched "Russell", Polish "Krem*" the Polish "krem" (cream)
+    assert "russia" not in score_text(profile, "Russell Crowe tourne à Kiev", None).matches
+    assert "russia" not in score_text(profile, "Krem do rąk z Ukrainy", None).matches
+    assert "russia" in score_text(profile, "Kremlowskie rozmowy z Ukrainą", None).matches
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
