@@ -726,7 +726,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1258,6 +1258,11 @@ def test_look_alikes_found_in_round_ze(profile: TopicProfile) -> None:
     assert "russia" not in score_text(profile, "Russell Crowe tourne à Kiev", None).matches
     assert "russia" not in score_text(profile, "Krem do rąk z Ukrainy", None).matches
     assert "russia" in score_text(profile, "Kremlowskie rozmowy z Ukrainą", None).matches
+    # markets moving on the talks are market news (round zf, profile 36)
+    rel = score_text(profile, "Złoty zareagował na rozmowy pokojowe w sprawie Ukrainy", None)
+    assert "market_news" in rel.matches
+    assert not rel.relevant
+    assert score_text(profile, "Rozmowy pokojowe w sprawie Ukrainy", None).relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
