@@ -81,6 +81,21 @@ def test_background_cue_discounts_the_talks(profile: TopicProfile) -> None:
     assert setting.score < subject.score
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        # "before the talks" in every language, as "ahead of" in English (profile 38)
+        "La Russie frappe le port d'Odessa avant les pourparlers de paix",
+        "Ropa tanieje przed rozmowami pokojowymi w sprawie Ukrainy",
+        "Россия ударила по Одессе перед мирными переговорами",
+    ],
+)
+def test_before_the_talks_is_their_setting(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert "background" in rel.matches["ceasefire_talks"]["discounted"]
+    assert not rel.relevant
+
+
 def test_topic_far_from_anchor_counts_less_in_a_full_text(profile: TopicProfile) -> None:
     filler = "The city council discussed the new tram line, parking fees and the budget for schools. " * 12
     near = "Ukraine asked its partners for security guarantees. " + filler
