@@ -444,6 +444,19 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         # round ze (profile 34): a peaceful solution in Polish word order, the Istanbul agreement
         ("Kijów i Moskwa szukały rozwiązania pokojowego", "", "ceasefire_talks"),
         ("Kiev regrette l'échec de l'accord d'Istanbul", "", "talk_rounds"),
+        # round zg (profile 39): the Pope's envoy by name, hostilities ceased as a verb, resolving
+        # the conflict, the Friends of Peace, a summit on Ukraine, guaranteeing Ukraine's security
+        # as a verb, giving up the NATO bid with words between, a reprieve from strikes, talks with
+        # the Kremlin chief
+        ("Il cardinale Zuppi torna a Mosca", "", "negotiators"),
+        ("Moscou et Kiev acceptent de cesser les hostilités en mer Noire", "", "ceasefire_talks"),
+        ("China sets out its plan for the resolution of the conflict in Ukraine", "", "ceasefire_talks"),
+        ("Brasil y China reúnen a los Amigos de la Paz sobre Ucrania", "", "summits"),
+        ("Leaders gather in London for a summit on Ukraine", "", "summits"),
+        ("Quién garantizará la seguridad de Ucrania", "", "security_guarantees"),
+        ("Kijów miałby rezygnować z dążenia do NATO", "Ukraina odrzuca plan.", "nato_role"),
+        ("Kyiv offers Russia a reprieve from long-range strikes", "On Ukraine's side.", "truce_announcements"),
+        ("Scholz für Gespräche mit Kremlchef Putin", "Über die Ukraine.", "talks_with_russia"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -741,7 +754,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1278,6 +1291,17 @@ def test_look_alikes_found_in_round_ze(profile: TopicProfile) -> None:
     assert "market_news" in rel.matches
     assert not rel.relevant
     assert score_text(profile, "Rozmowy pokojowe w sprawie Ukrainy", None).relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zg(profile: TopicProfile) -> None:
+    # Cardinal Zuppi also heads the Italian bishops: without Ukraine or Russia he is church news
+    assert not score_text(profile, "Zuppi apre l'assemblea dei vescovi italiani", None).relevant
+    # guaranteeing someone's safety is not a security guarantee for Ukraine
+    rel = score_text(profile, "Київ має гарантувати безпеку виборів", None, "Україна готується.")
+    assert "security_guarantees" not in rel.matches
+    # another war's hostilities are another conflict's
+    gaza = score_text(profile, "Israel and Hamas agree to cease hostilities in Gaza", None)
+    assert "other_conflicts" in gaza.matches and not gaza.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
