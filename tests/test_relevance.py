@@ -457,6 +457,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Kijów miałby rezygnować z dążenia do NATO", "Ukraina odrzuca plan.", "nato_role"),
         ("Kyiv offers Russia a reprieve from long-range strikes", "On Ukraine's side.", "truce_announcements"),
         ("Scholz für Gespräche mit Kremlchef Putin", "Über die Ukraine.", "talks_with_russia"),
+        # round zh (profile 40): peace in Ukraine in the languages that lacked it, proposals and
+        # mediation towards ending the war, talks about Ukraine and between the sides (Polish)
+        ("Stubb cree que la paz en Ucrania no llegará antes de la primavera", "", "ceasefire_talks"),
+        ("Il Papa: pregate per la pace in Ucraina e lavoriamo per essa", "", "ceasefire_talks"),
+        ("Туреччина пропонує посередництво щодо завершення війни", "Україна вітає.", "ceasefire_talks"),
+        ("Ministrowie obrony rozmawiali o Ukrainie w Paryżu", "", "ceasefire_talks"),
+        ("Turcja chce być pośrednikiem między Rosją a Ukrainą", "Kijów o propozycji.", "negotiators"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -754,7 +761,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg", "zh"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1302,6 +1309,10 @@ def test_look_alikes_of_the_terms_added_in_round_zg(profile: TopicProfile) -> No
     # another war's hostilities are another conflict's
     gaza = score_text(profile, "Israel and Hamas agree to cease hostilities in Gaza", None)
     assert "other_conflicts" in gaza.matches and not gaza.relevant
+    # children given back are a return carried out (round zh, profile 40), in German too
+    rel = score_text(profile, "Russland gibt sieben Kinder an die Ukraine zurück", None, "Katar hat vermittelt.")
+    assert "prisoner_swaps" in rel.matches
+    assert not rel.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
