@@ -464,6 +464,10 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Туреччина пропонує посередництво щодо завершення війни", "Україна вітає.", "ceasefire_talks"),
         ("Ministrowie obrony rozmawiali o Ukrainie w Paryżu", "", "ceasefire_talks"),
         ("Turcja chce być pośrednikiem między Rosją a Ukrainą", "Kijów o propozycji.", "negotiators"),
+        # round zi (profile 41): a US-Russia summit and US-Ukraine talks named by their countries
+        ("Kreml zmienia ton w sprawie szczytu USA-Rosja na Węgrzech", "", "summits"),
+        ("Gespräche zwischen den USA und der Ukraine in Berlin beendet", "", "talk_rounds"),
+        ("Les pourparlers américano-ukrainiens reprennent à Miami", "", "talk_rounds"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -761,7 +765,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg", "zh"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1077,6 +1081,16 @@ def test_a_headline_naming_both_sides_makes_the_talks_in_its_summary_its_subject
     strike = score_text(profile, "Russia strikes Ukraine's grid with 400 drones", None, summary)
     assert "off_topic_headline" in strike.matches["ceasefire_talks"]["discounted"]
     assert not strike.relevant
+    # both sides and another kind of news (tariffs, an off-story group): the headline is the
+    # tariffs, used as leverage (round zi, profile 41)
+    tariffs = score_text(
+        profile,
+        "Trump amenaza a Putin con aranceles del 100% si no hay acuerdo sobre Ucrania",
+        None,
+        "Washington. El presidente amenazó al presidente ruso con aranceles si no se logra un acuerdo de paz.",
+    )
+    assert "off_topic_headline" in tariffs.matches["ceasefire_talks"]["discounted"]
+    assert not tariffs.relevant
 
 
 def test_a_headline_about_talks_is_on_topic_even_where_bare_talks_do_not_count(profile: TopicProfile) -> None:
