@@ -468,6 +468,10 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Kreml zmienia ton w sprawie szczytu USA-Rosja na Węgrzech", "", "summits"),
         ("Gespräche zwischen den USA und der Ukraine in Berlin beendet", "", "talk_rounds"),
         ("Les pourparlers américano-ukrainiens reprennent à Miami", "", "talk_rounds"),
+        # round zj (profile 42): the terms of peace, giving up territory or Crimea with words between
+        ("Tusk: Putin nie może narzucić nam warunków pokoju", "Ukraina się nie podda.", "ceasefire_talks"),
+        ("Kissinger: Ukraine should cede part of its territory to Russia", "", "ceasefire_talks"),
+        ("Prezydent Brazylii: Ukraina mogłaby oddać Krym", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -765,7 +769,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi", "zj"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
