@@ -13,8 +13,8 @@ The model (all numbers come from ``config/topic.yaml``):
   poll; or an ``off_story`` group: a corruption raid, a resignation, sanctions, an evacuation)
   and neither the story (any of its topic groups, counted or not: "talks with Trump" is about
   talks even where bare talks do not count; a weak signal, weight < 1, such as "peace" alone,
-  does not count) nor both of its sides (``title_sides``, with no negative group in the
-  headline), counts ``background_factor`` too: the talks are the setting of that story. Unless
+  does not count) nor both of its sides (``title_sides``, with no negative or off-story group
+  in the headline), counts ``background_factor`` too: the talks are the setting of that story. Unless
   the summary opens with it (a match starting within its first ``_LEAD_WORDS`` words: "Plan
   pokojowy, z którym zapoznała się AFP, zakłada..."): then the talks are the summary's subject.
   A vague headline, naming neither this story nor another ("Tausch von Gefangenen", "Merkel:
@@ -174,7 +174,6 @@ class _Compiled:
     # Topic groups that put a headline on the story: all but the weak signals (weight < 1, such
     # as "peace" or "the end of the war" alone).
     story_groups: frozenset[str]
-    negative_groups: frozenset[str]
     # Groups that name another story: negative and off-story groups.
     other_story_groups: frozenset[str]
 
@@ -225,9 +224,8 @@ def _compile_json(profile_json: str) -> _Compiled:
         )
     cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
     story = frozenset(g.group_id for g in groups if g.topic and not g.supporting and g.weight >= 1.0)
-    negative = frozenset(g.group_id for g in groups if g.negative)
     other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
-    return _Compiled(tuple(groups), cues, profile, story, negative, other)
+    return _Compiled(tuple(groups), cues, profile, story, other)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
