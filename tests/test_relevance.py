@@ -79,6 +79,11 @@ def test_background_cue_discounts_the_talks(profile: TopicProfile) -> None:
     assert not setting.relevant
     assert setting.matches["ceasefire_talks"]["discounted"] == {"background": ["peace talks"]}
     assert setting.score < subject.score
+    # round zl (profile 44): "before new talks" is a setting too, not only "before the talks"
+    strike = "Ataque con dron ruso mata a 3 en el sur de Ucrania antes de nuevas conversaciones de paz"
+    ahead = score_text(profile, strike, None)
+    assert ahead.matches["ceasefire_talks"]["discounted"] == {"background": ["conversaciones de paz"]}
+    assert not ahead.relevant
 
 
 @pytest.mark.parametrize(
@@ -480,6 +485,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Україна: не буде жодних Мінськів-3", "Зеленський про безпекову пропозицію.", "talk_formats"),
         ("Ucraina, summit di pace: l'Occidente sta con Kiev", "", "summits"),
         ("Sicherheitsvereinbarung mit der Ukraine: Das steckt dahinter", "", "security_guarantees"),
+        # round zl (profile 44): more forms of a leader's call with Putin, the London summit,
+        # sending soldiers (Polish imperfective), European military in Ukraine
+        (
+            "Xavier Bettel s'est entretenu par téléphone avec Poutine",
+            "Il appelle à un cessez-le-feu en Ukraine.",
+            "calls_with_putin",
+        ),
+        ("Szczyt w Londynie. Tusk przeciwko wysyłaniu żołnierzy", "Trwały pokój dla Ukrainy.", "summits"),
+        ("Лавров назвал европейских военных на Украине легитимной целью", "", "reassurance_force"),
+        ("Bundesheer-Einsatz bei Kriegsende in Ukraine?", "", "reassurance_force"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -777,7 +792,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijk"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijkl"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
