@@ -51,6 +51,14 @@ def test_profile_covers_languages_and_subtopics(profile: TopicProfile) -> None:
     assert profile.version >= 2
 
 
+def test_the_war_of_aggression_is_not_a_strike_report(profile: TopicProfile) -> None:
+    # profile 45: "Angriffskrieg" names the war itself; "Angriff auf Kiew" is a strike
+    war = score_text(profile, "Pistorius zu Russlands Angriffskrieg gegen die Ukraine", None)
+    strike = score_text(profile, "Russischer Angriff auf Kiew in der Nacht", None)
+    assert "battlefield" not in war.matches
+    assert strike.matches["battlefield"]["title"] == ["angriff"]
+
+
 @pytest.mark.parametrize(
     ("title", "term"),
     [
