@@ -111,9 +111,12 @@ def _word_pattern(word: str) -> str:
         return "(?:" + "|".join(_word_pattern(alt) for alt in word.split("|")) + ")"
     if word == "#":
         return r"\d+"
+    if "-" in word.strip("-"):
+        # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"; each piece keeps its own
+        # wildcard ("Трамп*-Путін*": "Трампа-Путіна")
+        return _HYPHEN.join(_word_pattern(piece) for piece in word.split("-"))
     if word.endswith("*"):
         return re.escape(word[:-1]) + r"\w*"
-    # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"
     return _HYPHEN.join(re.escape(piece) for piece in word.split("-"))
 
 

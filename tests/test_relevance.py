@@ -51,6 +51,14 @@ def test_profile_covers_languages_and_subtopics(profile: TopicProfile) -> None:
     assert profile.version >= 2
 
 
+def test_a_wildcard_inside_a_hyphenated_word(profile: TopicProfile) -> None:
+    # "Трамп*-Путін*" was matched as a literal asterisk (never) before profile 47
+    rel = score_text(profile, "Саміт Трампа-Путіна в Будапешті скасовано, Україна чекає", None)
+    assert rel.matches["summits"]["title"] == ["трампа-путіна"]
+    spaced = score_text(profile, "Саммит Трампа - Путина по Украине отменен", None)
+    assert spaced.matches["summits"]["title"] == ["трампа - путина"]
+
+
 def test_ready_is_not_a_loan(profile: TopicProfile) -> None:
     # profile 46: French "prêt" is a loan (other news in a headline) and "ready"
     ready = score_text(profile, "Peskov : Poutine est prêt à discuter avec Zelensky", None, "Il est prêt à négocier.")
@@ -517,6 +525,12 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Guerre en Ukraine : renoncer à la Crimée, seule issue acceptable ?", "", "ceasefire_talks"),
         ("Orbán: Zelensky powinien zrzec się Krymu", "", "ceasefire_talks"),
         ("Орбан: у Евросоюза есть документ об отправке войск на Украину", "", "reassurance_force"),
+        # profile 47: forms one language had and another lacked (a review of the term lists)
+        ("Rokowania pokojowe w sprawie Ukrainy utknęły", "", "ceasefire_talks"),
+        ("Ucraina, resta il nodo dei territori", "", "ceasefire_talks"),
+        ("Україна і Росія: мирний договір можливий?", "", "ceasefire_talks"),
+        ("Trump empfängt Selenskyj im Weißen Haus", "", "zelensky_meetings"),
+        ("Ukraina nie wstąpi do NATO, mówi Witkoff", "", "nato_role"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
