@@ -531,6 +531,18 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Україна і Росія: мирний договір можливий?", "", "ceasefire_talks"),
         ("Trump empfängt Selenskyj im Weißen Haus", "", "zelensky_meetings"),
         ("Ukraina nie wstąpi do NATO, mówi Witkoff", "", "nato_role"),
+        # round zp (profile 51): a meeting between Trump and Putin with words between, Zelensky at
+        # the White House, trilateral summits, US-Russia talks and talks in Saudi Arabia, the
+        # Kremlin's negotiators, a negotiating position, initiatives to end the war
+        ("Encuentro entre Donald Trump y Vladimir Putin: qué se espera", "", "putin_meetings"),
+        ("Більше деталей про візит Зеленського до Білого дому", "Трамп прийме гостя.", "zelensky_meetings"),
+        ("Meloni: al lavoro per un vertice trilaterale", "Zelensky e Putin potrebbero incontrarsi.", "talk_rounds"),
+        ("Лавров прибыл на российско-американские переговоры", "", "talk_rounds"),
+        ("Rozmowy Rosja-USA w Arabii Saudyjskiej", "", "talk_rounds"),
+        ("Ушаков: следующая встреча с американцами по Украине", "", "kremlin_negotiators"),
+        ("Kreml zmienia stanowisko negocjacyjne", "Chodzi o Ukrainę.", "direct_talks"),
+        ("Nowa inicjatywa dyplomatyczna na rzecz zakończenia wojny w Ukrainie", "", "ceasefire_talks"),
+        ("Ukraine : le plan de sortie de crise en débat", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1390,6 +1402,25 @@ def test_look_alikes_of_the_terms_added_in_round_zg(profile: TopicProfile) -> No
     rel = score_text(profile, "Russland gibt sieben Kinder an die Ukraine zurück", None, "Katar hat vermittelt.")
     assert "prisoner_swaps" in rel.matches
     assert not rel.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zp(profile: TopicProfile) -> None:
+    # another war's peace plan in the Ukrainian genitive ("Сектору Гази") is another conflict's
+    gaza = score_text(profile, "Україна вітає мирний план Трампа щодо Сектору Гази", None)
+    assert "other_conflicts" in gaza.matches and not gaza.relevant
+    # defence stocks moving on peace hopes are market news
+    for title in (
+        "European defence stocks fall as Ukraine peace plan advances",
+        "Titoli della difesa giù a Piazza Affari sul piano di pace per l'Ucraina",
+    ):
+        rel = score_text(profile, title, None)
+        assert "market_news" in rel.matches and not rel.relevant, title
+    # the Kremlin's negotiators on other files: without Ukraine, the US or Trump they say nothing
+    rel = score_text(profile, "Ушаков рассказал о встрече Путина и Си Цзиньпина", None)
+    assert "kremlin_negotiators" not in rel.matches and not rel.relevant
+    # Zelensky at the White House without Trump (2022-2024: aid visits) is not a Trump meeting
+    rel = score_text(profile, "Zelensky visits the White House", None, "Biden pledges air defence.")
+    assert "zelensky_meetings" not in rel.matches and not rel.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
