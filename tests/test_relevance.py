@@ -554,6 +554,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Lavrov arrives in Riyadh for talks", "", "talk_rounds"),
         ("Президент затвердив делегацію для переговорів", "Зеленський підписав указ.", "negotiator_roles"),
         ("Zelensky pronto al tavolo della pace", "", "ceasefire_talks"),
+        # round zr (profile 53): the deal's terms named without the talks: a cap on Ukraine's army,
+        # an economic zone in Donbas, Russia's demands, joining NATO and "art. 5", the US
+        # "strategic enablers" behind a European force
+        ("Ukraina zgodziła się na ograniczenie liczebności armii", "", "ceasefire_talks"),
+        ("Назван мотив Украины для экономической зоны в Донбассе", "", "ceasefire_talks"),
+        ("Spór o Cerkiew. Kijów mówi 'nie' żądaniom Putina", "", "russian_demands"),
+        ("Zelensky prêt à quitter son poste si l'Ukraine rejoint l'OTAN", "", "nato_role"),
+        ("Ucraina, perché la Russia dirà no all'art. 5", "", "nato_role"),
+        ("US offers strategic enablers to a European force for Ukraine", "", "us_backstop"),
+        ("Plan de EE. UU. para Ucrania propone congelar el frente", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -851,7 +861,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopq"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqr"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1444,6 +1454,19 @@ def test_look_alikes_of_the_terms_added_in_round_zq(profile: TopicProfile) -> No
     # a Russian official's name is an anchor, not a topic: Lavrov alone says nothing
     rel = score_text(profile, "Lavrov visits Pyongyang", None)
     assert "russia" in rel.matches and not rel.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zr(profile: TopicProfile) -> None:
+    # Russia's demands on other files, with Ukraine not named, are not the deal's terms
+    rel = score_text(profile, "Gazprom: Putin's demands on rouble payments rejected", None, "Europe buys less gas.")
+    assert "russian_demands" not in rel.matches and not rel.relevant
+    # another army's size, or a limit on what Ukraine's military produces, is not the army cap
+    assert not score_text(profile, "Germany to cap army size at 260,000", None).relevant
+    rel = score_text(profile, "Russian strikes limit the size of Ukraine's military production", None)
+    assert "ceasefire_talks" not in rel.matches
+    # a truce for repairs at the Zaporizhzhia plant is a local truce
+    rel = score_text(profile, "Repairs begin at Zaporizhzhia under an IAEA-brokered ceasefire", None)
+    assert "local_truces" in rel.matches and not rel.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
