@@ -564,6 +564,15 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Ucraina, perché la Russia dirà no all'art. 5", "", "nato_role"),
         ("US offers strategic enablers to a European force for Ukraine", "", "us_backstop"),
         ("Plan de EE. UU. para Ucrania propone congelar el frente", "", "ceasefire_talks"),
+        # round zs (profile 54): a Putin-Zelensky meeting, "legitimate targets" with the force
+        # named, Western forces in Polish, a call with Trump, the chance of peace, a plan "für
+        # eine Beendigung" of the war
+        ("Putin bereit zu Treffen mit Selenskyj in Moskau", "", "putin_zelensky"),
+        ("Putin amenaza: serán un objetivo legítimo", "Habla de tropas extranjeras en Ucrania.", "legitimate_targets"),
+        ("Putin: siły zachodnie na Ukrainie byłyby celem", "", "reassurance_force"),
+        ("Zełenski rozmawiał z Trumpem", "", "zelensky_meetings"),
+        ("Zełenski: jest realna szansa na pokój", "", "ceasefire_talks"),
+        ("Selenskyj berät in London", "Es ging um den US-Plan für eine Beendigung des Ukraine-Kriegs.", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -861,7 +870,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqr"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrs"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1467,6 +1476,20 @@ def test_look_alikes_of_the_terms_added_in_round_zr(profile: TopicProfile) -> No
     # a truce for repairs at the Zaporizhzhia plant is a local truce
     rel = score_text(profile, "Repairs begin at Zaporizhzhia under an IAEA-brokered ceasefire", None)
     assert "local_truces" in rel.matches and not rel.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zs(profile: TopicProfile) -> None:
+    # "legitimate targets" without the force: Russia says it of arms deliveries too
+    rel = score_text(profile, "Russia: Western arms deliveries are legitimate targets", None, "Ukraine gets HIMARS.")
+    assert "legitimate_targets" not in rel.matches and not rel.relevant
+    # Trump's phone call with another leader is not a call with Putin, even with Russia named
+    rel = score_text(profile, "Trump and Xi hold phone call on trade", None, "They also discussed Russia's oil.")
+    assert "putin_meetings" not in rel.matches and not rel.relevant
+    # another conflict's chance of peace
+    assert not score_text(profile, "Chance for peace in the Middle East, says Trump", None, "Israel and Hamas.").relevant
+    # another leader meeting Zelensky, with Putin named apart, is not a Putin-Zelensky meeting
+    rel = score_text(profile, "Macron trifft Selenskyj in Paris", None, "Putin greift an.")
+    assert "putin_zelensky" not in rel.matches
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
