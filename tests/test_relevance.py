@@ -573,6 +573,14 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zełenski rozmawiał z Trumpem", "", "zelensky_meetings"),
         ("Zełenski: jest realna szansa na pokój", "", "ceasefire_talks"),
         ("Selenskyj berät in London", "Thema: der US-Plan für eine Beendigung des Ukraine-Kriegs.", "ceasefire_talks"),
+        # round zt (profile 55): the White House meeting place first, Russia's ultimatums, the
+        # 2014 borders, Lavrov and Rubio, Polish troops
+        ("У Білому домі завершилася зустріч Зеленського, Трампа і лідерів ЄС", "", "zelensky_meetings"),
+        ("Зеленський зустрінеться з президентом США Дональдом Трампом", "", "zelensky_meetings"),
+        ("Zełenski: nigdy nie zaakceptujemy rosyjskich ultimatów", "", "russian_demands"),
+        ("Trump: Ukraine won't get back to 2014 borders", "", "ceasefire_talks"),
+        ("Siergiej Ławrow rozmawiał z Marco Rubio", "Chodzi o Ukrainę.", "calls_with_putin"),
+        ("Tusk o Ukrainie: nie przewidujemy wysłania polskich wojsk", "", "reassurance_force"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -870,7 +878,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrs"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrst"}
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1491,6 +1499,15 @@ def test_look_alikes_of_the_terms_added_in_round_zs(profile: TopicProfile) -> No
     # another leader meeting Zelensky, with Putin named apart, is not a Putin-Zelensky meeting
     rel = score_text(profile, "Macron trifft Selenskyj in Paris", None, "Putin greift an.")
     assert "putin_zelensky" not in rel.matches
+
+
+def test_look_alikes_of_the_terms_added_in_round_zt(profile: TopicProfile) -> None:
+    # another leader's White House meeting, even with Ukraine discussed, is not Zelensky's
+    rel = score_text(profile, "W Białym Domu spotkanie Trumpa z Nawrockim", None, "Rozmawiano też o Ukrainie.")
+    assert "zelensky_meetings" not in rel.matches and not rel.relevant
+    # gas is not Gaza: the genitive "Газы" is Gaza's, "газа" (of gas) stays out
+    rel = score_text(profile, "Поставки газа в Европу", None)
+    assert "other_conflicts" not in rel.matches
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
