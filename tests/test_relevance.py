@@ -879,6 +879,17 @@ def test_web_labels_are_well_formed() -> None:
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
     assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrstu"}
+    # from round zp on, each label carries the blind decision of the profile that scored its round
+    # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
+    blind = [r for r in rows if "blind" in r]
+    assert {r["round"] for r in blind} >= {"zp", "zq", "zr", "zs", "zt", "zu"}
+    assert all(isinstance(r["blind"]["relevant"], bool) for r in blind)
+    assert all(r["blind"]["profile"].startswith("ukraine-security-guarantees@") for r in blind)
+    session = [r for r in blind if r["round"] in {"zp", "zq", "zr", "zs", "zt", "zu"}]
+    tp = sum(r["label"] == "core" and r["blind"]["relevant"] for r in session)
+    fp = sum(r["label"] != "core" and r["blind"]["relevant"] for r in session)
+    fn = sum(r["label"] == "core" and not r["blind"]["relevant"] for r in session)
+    assert (len(session), tp, fp, fn) == (1598, 599, 47, 87)
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
@@ -1287,13 +1298,18 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     assert load_dev_set(merged)[0].description == "Lead."  # the evaluation reads it as it is
     assert rounds.record("k", out, labels) == 1
     last = json.loads(labels.read_text(encoding="utf-8").splitlines()[-1])
+    profile = load_topic(ROOT / "config" / "topic.yaml")
     assert last == {
         "id": "web-en-k002",
         "round": "k",
         "language": "en",
         "label": "core",
         "url": "https://news.example/b",
+        # the decision of the profile committed when the round is recorded: "Title 2" is not the story
+        "blind": {"relevant": False, "profile": f"{profile.id}@{profile.version}"},
     }
+    counts = rounds.pooled(labels)
+    assert counts["round"]["k"] == {"fn": 1} and counts["language"]["all"] == {"fn": 1}
     with pytest.raises(SystemExit, match="already"):
         rounds.record("k", out, labels)
     prompts = rounds.write_prompts("k", out)

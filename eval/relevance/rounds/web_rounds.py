@@ -11,7 +11,11 @@ texts are excerpts of third-party pages and stay outside the repository. This sc
   ``python -m newsmon.relevance_eval --dev OUTDIR/<round>_all.jsonl`` (score it once, blind,
   before reading any of it);
 - ``record ROUND OUTDIR``: appends the round's ids, languages, labels and URLs (no texts) to
-  ``web_labels.jsonl``.
+  ``web_labels.jsonl``, each with the blind decision of the profile committed when the round is
+  recorded (``blind``: ``relevant`` and ``profile``): record a round right after scoring it once
+  and before tuning on it, so that the pooled blind numbers can be recomputed without the texts;
+- ``pooled [ROUNDS]``: precision and recall of those blind decisions against ``core``, per round
+  and per language, over every round that carries them (or the comma-separated ROUNDS).
 
 Run: ``python eval/relevance/rounds/web_rounds.py merge k /tmp/websets``
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 LABELS = HERE.parent / "web_labels.jsonl"
+TOPIC = REPO / "config" / "topic.yaml"
 LANGUAGES = {
     "en": "English",
     "fr": "French",
@@ -100,36 +105,84 @@ def merge(round_id: str, outdir: Path, labels: Path = LABELS) -> tuple[Path, Cou
     return out, Counter(row["label"] for row in merged), dropped
 
 
-def record(round_id: str, outdir: Path, labels: Path = LABELS) -> int:
-    """Append the merged round's labels (no texts) to ``labels``; returns how many."""
+def record(round_id: str, outdir: Path, labels: Path = LABELS, topic: Path = TOPIC) -> int:
+    """Append the merged round's labels (no texts) to ``labels``, each with the blind decision of
+    the profile at ``topic``; returns how many."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from newsmon.config import load_topic
+    from processors.relevance import score_text
+
     existing = _rows(labels) if labels.exists() else []
     if any(row["round"] == round_id for row in existing):
         raise SystemExit(f"round {round_id!r} is already in {labels}")
+    profile = load_topic(topic)
     rows = _rows(outdir / f"{round_id}_all.jsonl")
     rows.sort(key=lambda row: (row["language"], row["id"]))
     with labels.open("a", encoding="utf-8") as fh:
         for row in rows:
             number = row["id"].rsplit("-", 1)[-1]
+            decision = score_text(profile, row["title"], None, row.get("description") or None)
             entry = {
                 "id": f"web-{row['language']}-{round_id}{number}",
                 "round": round_id,
                 "language": row["language"],
                 "label": row["label"],
                 "url": row["link"],
+                "blind": {"relevant": decision.relevant, "profile": decision.profile},
             }
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return len(rows)
 
 
+def pooled(labels: Path = LABELS, rounds: list[str] | None = None) -> dict[str, dict[str, Counter[str]]]:
+    """True positives, false positives and misses of the recorded blind decisions against
+    ``core``, by round and by language (key ``all`` for the pool)."""
+    by_round: dict[str, Counter[str]] = {}
+    by_language: dict[str, Counter[str]] = {}
+    for row in _rows(labels):
+        blind = row.get("blind")
+        if not blind or (rounds and row["round"] not in rounds):
+            continue
+        core = row["label"] == "core"
+        kind = "tp" if core and blind["relevant"] else "fp" if blind["relevant"] else "fn" if core else "tn"
+        for table, key in ((by_round, row["round"]), (by_language, row["language"])):
+            for k in (key, "all"):
+                table.setdefault(k, Counter())[kind] += 1
+    return {"round": by_round, "language": by_language}
+
+
+def _format_pooled(result: dict[str, dict[str, Counter[str]]]) -> str:
+    lines = []
+    for axis, table in result.items():
+        lines.append(f"{axis:<9} items   tp   fp   fn   prec recall")
+        for key in sorted(table, key=lambda k: (k == "all", k)):
+            c = table[key]
+            found, core = c["tp"] + c["fp"], c["tp"] + c["fn"]
+            precision = c["tp"] / found if found else 1.0
+            recall = c["tp"] / core if core else 1.0
+            items = sum(c.values())
+            lines.append(f"{key:<9} {items:5d} {c['tp']:4d} {c['fp']:4d} {c['fn']:4d}  {precision:.3f}  {recall:.3f}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["prompts", "merge", "record"])
-    parser.add_argument("round", help="the round's letter(s), e.g. k")
-    parser.add_argument("outdir", type=Path, help="where the labellers write (outside the repository)")
+    parser.add_argument("command", choices=["prompts", "merge", "record", "pooled"])
+    parser.add_argument("round", nargs="?", help="the round's letter(s), e.g. k (pooled: a comma-separated list)")
+    parser.add_argument("outdir", nargs="?", type=Path, help="where the labellers write (outside the repository)")
     parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--topic", type=Path, default=TOPIC, help="record: the profile that scores the round blind")
     args = parser.parse_args(argv)
-    if not _ROUND.match(args.round):
+    if args.command == "pooled":
+        chosen = [r for r in (args.round or "").split(",") if r] or None
+        print(_format_pooled(pooled(args.labels, chosen)), end="")
+        return 0
+    if not args.round or not _ROUND.match(args.round):
         parser.error("a round is one to three lower-case letters")
+    if args.outdir is None:
+        parser.error(f"{args.command} needs OUTDIR")
     args.outdir.mkdir(parents=True, exist_ok=True)
     if args.command == "prompts":
         for path in write_prompts(args.round, args.outdir):
@@ -138,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         out, counts, dropped = merge(args.round, args.outdir, args.labels)
         print(f"{out}: {sum(counts.values())} items {dict(counts)}; {dropped} dropped (known URL or bad label)")
     else:
-        print(f"{record(args.round, args.outdir, args.labels)} labels appended to {args.labels}")
+        print(f"{record(args.round, args.outdir, args.labels, args.topic)} labels appended to {args.labels}")
     return 0
 
 
