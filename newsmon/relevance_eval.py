@@ -57,6 +57,17 @@ class Counts:
     def n(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
+    def add(self, relevant: bool, core: bool) -> None:
+        """Count one decision against its label."""
+        if relevant and core:
+            self.tp += 1
+        elif relevant:
+            self.fp += 1
+        elif core:
+            self.fn += 1
+        else:
+            self.tn += 1
+
     @property
     def precision(self) -> float:
         """Share of items judged relevant that are core (1.0 when nothing was judged relevant)."""
@@ -122,14 +133,7 @@ def evaluate(
         positive = item.label == "core"
         for lang in (item.language, "all"):
             counts = result.setdefault(item.split, {}).setdefault(lang, Counts())
-            if rel.relevant and positive:
-                counts.tp += 1
-            elif rel.relevant:
-                counts.fp += 1
-            elif positive:
-                counts.fn += 1
-            else:
-                counts.tn += 1
+            counts.add(rel.relevant, positive)
             if rel.relevant != positive and lang == "all":
                 counts.errors.append(
                     {

@@ -28,6 +28,10 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsmon.relevance_eval import Counts
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -108,8 +112,7 @@ def merge(round_id: str, outdir: Path, labels: Path = LABELS) -> tuple[Path, Cou
 def record(round_id: str, outdir: Path, labels: Path = LABELS, topic: Path = TOPIC) -> int:
     """Append the merged round's labels (no texts) to ``labels``, each with the blind decision of
     the profile at ``topic``; returns how many."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    _importable()
     from newsmon.config import load_topic
     from processors.relevance import score_text
 
@@ -135,34 +138,36 @@ def record(round_id: str, outdir: Path, labels: Path = LABELS, topic: Path = TOP
     return len(rows)
 
 
-def pooled(labels: Path = LABELS, rounds: list[str] | None = None) -> dict[str, dict[str, Counter[str]]]:
-    """True positives, false positives and misses of the recorded blind decisions against
-    ``core``, by round and by language (key ``all`` for the pool)."""
-    by_round: dict[str, Counter[str]] = {}
-    by_language: dict[str, Counter[str]] = {}
+def _importable() -> None:
+    """Make the project's packages importable when this file runs as a script."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+
+
+def pooled(labels: Path = LABELS, rounds: list[str] | None = None) -> dict[str, dict[str, Counts]]:
+    """The recorded blind decisions against ``core``, counted by round and by language (key
+    ``all`` for the pool)."""
+    _importable()
+    from newsmon.relevance_eval import Counts
+
+    result: dict[str, dict[str, Counts]] = {"round": {}, "language": {}}
     for row in _rows(labels):
         blind = row.get("blind")
         if not blind or (rounds and row["round"] not in rounds):
             continue
-        core = row["label"] == "core"
-        kind = "tp" if core and blind["relevant"] else "fp" if blind["relevant"] else "fn" if core else "tn"
-        for table, key in ((by_round, row["round"]), (by_language, row["language"])):
+        for axis, key in (("round", row["round"]), ("language", row["language"])):
             for k in (key, "all"):
-                table.setdefault(k, Counter())[kind] += 1
-    return {"round": by_round, "language": by_language}
+                result[axis].setdefault(k, Counts()).add(blind["relevant"], row["label"] == "core")
+    return result
 
 
-def _format_pooled(result: dict[str, dict[str, Counter[str]]]) -> str:
+def _format_pooled(result: dict[str, dict[str, Counts]]) -> str:
     lines = []
     for axis, table in result.items():
         lines.append(f"{axis:<9} items   tp   fp   fn   prec recall")
         for key in sorted(table, key=lambda k: (k == "all", k)):
             c = table[key]
-            found, core = c["tp"] + c["fp"], c["tp"] + c["fn"]
-            precision = c["tp"] / found if found else 1.0
-            recall = c["tp"] / core if core else 1.0
-            items = sum(c.values())
-            lines.append(f"{key:<9} {items:5d} {c['tp']:4d} {c['fp']:4d} {c['fn']:4d}  {precision:.3f}  {recall:.3f}")
+            lines.append(f"{key:<9} {c.n:5d} {c.tp:4d} {c.fp:4d} {c.fn:4d}  {c.precision:.3f}  {c.recall:.3f}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
