@@ -1262,6 +1262,7 @@ def _web_rounds() -> Any:
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -1318,6 +1319,62 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     text = (out / "prompt_pl.md").read_text(encoding="utf-8")
     assert "Polish" in text and "k_pl.jsonl" in text
     assert not any(word in text for word in ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/"))
+
+
+def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_counted(tmp_path: Path) -> None:
+    rounds = _web_rounds()
+    out, labels, agreement = tmp_path / "out", tmp_path / "web_labels.jsonl", tmp_path / "agreement.jsonl"
+    out.mkdir()
+    first = ["core", "core", "related", "other", "core", "other"]
+    blind = [True, False, False, False, True, True]
+    with (out / "k_all.jsonl").open("w", encoding="utf-8") as merged, labels.open("w", encoding="utf-8") as rec:
+        for n, (label, relevant) in enumerate(zip(first, blind, strict=True), 1):
+            lang = "en" if n <= 3 else "pl"
+            row = {"id": f"k-{lang}-{n:03d}", "language": lang, "title": f"T{n}", "description": "Lead."}
+            merged.write(json.dumps(row | {"label": label, "link": f"https://x.example/{n}"}) + "\n")
+            rec.write(
+                json.dumps(
+                    {
+                        "id": f"web-{lang}-k{n:03d}",
+                        "round": "k",
+                        "language": lang,
+                        "label": label,
+                        "url": f"https://x.example/{n}",
+                        "blind": {"relevant": relevant, "profile": "p@1"},
+                    }
+                )
+                + "\n"
+            )
+    prompt = rounds.sample("k", out, 2, labels)
+    items = [json.loads(line) for line in (out / "k_agree_items.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(items) == 4 and Counter(i["language"] for i in items) == {"en": 2, "pl": 2}
+    assert all(set(i) == {"id", "language", "title", "description"} for i in items)  # no label shown
+    assert rounds.sample("k", out, 2, labels) == prompt  # seeded: the same sample again
+    assert [
+        json.loads(line) for line in (out / "k_agree_items.jsonl").read_text(encoding="utf-8").splitlines()
+    ] == items
+    text = prompt.read_text(encoding="utf-8")
+    assert "## Labelling rules" in text and "k_agree_b.jsonl" in text and "4 news items" in text
+    assert not any(word in text for word in ("RULES", "ITEMS", "OUTFILE", "COUNT"))
+    # the second labeller calls every sampled item core
+    second = "".join(json.dumps({"id": i["id"], "label": "core", "note": ""}) + "\n" for i in items)
+    (out / "k_agree_b.jsonl").write_text(second, encoding="utf-8")
+    assert rounds.agree("k", out, labels, agreement) == 4
+    rows = [json.loads(line) for line in agreement.read_text(encoding="utf-8").splitlines()]
+    assert all(r["second"] == "core" and set(r) == {"id", "round", "language", "label", "second"} for r in rows)
+    got = rounds.agreement_counts(agreement, labels)["all"]
+    first_core = sum(r["label"] == "core" for r in rows)
+    assert got.n == 4 and got.same_label == first_core
+    assert (got.second_vs_first.tp, got.second_vs_first.fp) == (first_core, 4 - first_core)
+    assert got.blind_vs_second.fn == sum(
+        not r["relevant"] for r in [{"relevant": blind[int(x["id"][-3:]) - 1]} for x in rows]
+    )
+    assert got.kappa == 0.0  # a labeller who calls everything core agrees no better than chance
+    with pytest.raises(SystemExit, match="already"):
+        rounds.agree("k", out, labels, agreement)
+    (out / "k_agree_b.jsonl").write_text(second.replace('"core"', '"maybe"', 1), encoding="utf-8")
+    with pytest.raises(SystemExit, match="core, related or other"):
+        rounds.agree("k", out, labels, tmp_path / "other.jsonl")
 
 
 def test_wartime_deals_and_local_truces_are_not_the_talks(profile: TopicProfile) -> None:

@@ -15,7 +15,14 @@ texts are excerpts of third-party pages and stay outside the repository. This sc
   recorded (``blind``: ``relevant`` and ``profile``): record a round right after scoring it once
   and before tuning on it, so that the pooled blind numbers can be recomputed without the texts;
 - ``pooled [ROUNDS]``: precision and recall of those blind decisions against ``core``, per round
-  and per language, over every round that carries them (or the comma-separated ROUNDS).
+  and per language, over every round that carries them (or the comma-separated ROUNDS);
+- ``sample ROUND OUTDIR``: draws a sample of a recorded round, stratified by language, and
+  writes it without its labels (``OUTDIR/<round>_agree_items.jsonl``) with a prompt for a second
+  labeller (``OUTDIR/prompt_agree.md``: the same labelling rules as ``prompt.md``, no search);
+- ``agree ROUND OUTDIR``: appends the second labeller's labels (``OUTDIR/<round>_agree_b.jsonl``)
+  next to the first ones in ``agreement.jsonl`` (ids and labels only) and prints the agreement;
+- ``agreement [ROUNDS]``: how far two labellers agree on ``core``, and the blind decisions
+  measured against each of them on the same items: the ceiling the labels set on the scorer.
 
 Run: ``python eval/relevance/rounds/web_rounds.py merge k /tmp/websets``
 """
@@ -24,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 LABELS = HERE.parent / "web_labels.jsonl"
+AGREEMENT = HERE.parent / "agreement.jsonl"
 TOPIC = REPO / "config" / "topic.yaml"
 LANGUAGES = {
     "en": "English",
@@ -172,17 +182,141 @@ def _format_pooled(result: dict[str, dict[str, Counts]]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _web_id(row: dict[str, str], round_id: str) -> str:
+    """The ``web_labels.jsonl`` id of a labeller's item (``zv-pl-012`` -> ``web-pl-zv012``)."""
+    return f"web-{row['language']}-{round_id}{row['id'].rsplit('-', 1)[-1]}"
+
+
+def _rules() -> str:
+    """The labelling rules of ``prompt.md``, so that both labellers read the same words."""
+    text = (HERE / "prompt.md").read_text(encoding="utf-8")
+    start = text.index("## Labelling rules")
+    return text[start : text.index("\n## ", start + 1)].strip()
+
+
+def sample(round_id: str, outdir: Path, per_language: int = 25, labels: Path = LABELS) -> Path:
+    """Write a seeded sample of a recorded round, ``per_language`` items of each language in a
+    shuffled order, without labels, and the second labeller's prompt; returns the prompt."""
+    recorded = {row["id"] for row in _rows(labels) if row["round"] == round_id}
+    by_language: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in _rows(outdir / f"{round_id}_all.jsonl"):
+        if _web_id(row, round_id) not in recorded:
+            raise SystemExit(f"record round {round_id!r} before sampling it ({row['id']} is not in {labels})")
+        by_language[row["language"]].append(row)
+    rng = random.Random(f"agreement-{round_id}")  # noqa: S311 - a seeded sample, not a secret
+    chosen = []
+    for language in sorted(by_language):
+        rows = sorted(by_language[language], key=lambda row: row["id"])
+        chosen += rng.sample(rows, min(per_language, len(rows)))
+    rng.shuffle(chosen)
+    items = outdir / f"{round_id}_agree_items.jsonl"
+    with items.open("w", encoding="utf-8") as fh:
+        for row in chosen:
+            entry = {key: row[key] for key in ("id", "language", "title", "description")}
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    text = (HERE / "agree_prompt.md").read_text(encoding="utf-8").replace("RULES", _rules())
+    text = text.replace("ITEMS", str(items)).replace("COUNT", str(len(chosen)))
+    text = text.replace("OUTFILE", str(outdir / f"{round_id}_agree_b.jsonl"))
+    prompt = outdir / "prompt_agree.md"
+    prompt.write_text(text, encoding="utf-8")
+    return prompt
+
+
+def agree(round_id: str, outdir: Path, labels: Path = LABELS, agreement: Path = AGREEMENT) -> int:
+    """Append the second labeller's labels of a sampled round to ``agreement``; returns how many."""
+    first = {row["id"]: row for row in _rows(labels) if row["round"] == round_id}
+    existing = _rows(agreement) if agreement.exists() else []
+    if any(row["round"] == round_id for row in existing):
+        raise SystemExit(f"round {round_id!r} is already in {agreement}")
+    sampled = {row["id"]: row for row in _rows(outdir / f"{round_id}_agree_items.jsonl")}
+    second = {row["id"]: row for row in _rows(outdir / f"{round_id}_agree_b.jsonl")}
+    if set(second) != set(sampled) or any(
+        row.get("label") not in ("core", "related", "other") for row in second.values()
+    ):
+        raise SystemExit("the second labeller must give core, related or other to each sampled item, and nothing else")
+    with agreement.open("a", encoding="utf-8") as fh:
+        for item_id in sorted(sampled, key=lambda i: (sampled[i]["language"], i)):
+            web = first[_web_id(sampled[item_id], round_id)]
+            entry = {"id": web["id"], "round": round_id, "language": web["language"], "label": web["label"]}
+            entry["second"] = second[item_id]["label"]
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return len(sampled)
+
+
+@dataclass
+class Agreement:
+    """Two labellers on the same items, and the blind decisions against each of them."""
+
+    n: int
+    same_label: int
+    second_vs_first: Counts
+    blind_vs_first: Counts
+    blind_vs_second: Counts
+
+    @property
+    def kappa(self) -> float:
+        """Cohen's kappa of core against not core."""
+        c = self.second_vs_first
+        observed = (c.tp + c.tn) / c.n
+        first_core, second_core = (c.tp + c.fn) / c.n, (c.tp + c.fp) / c.n
+        expected = first_core * second_core + (1 - first_core) * (1 - second_core)
+        return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agreement_counts(
+    agreement: Path = AGREEMENT, labels: Path = LABELS, rounds: list[str] | None = None
+) -> dict[str, Agreement]:
+    """The agreement per language and in all (key ``all``) over the chosen rounds."""
+    _importable()
+    from newsmon.relevance_eval import Counts
+
+    blind = {row["id"]: row.get("blind") for row in _rows(labels)}
+    result: dict[str, Agreement] = {}
+    for row in _rows(agreement) if agreement.exists() else []:
+        if rounds and row["round"] not in rounds:
+            continue
+        decision = blind.get(row["id"])
+        for key in (row["language"], "all"):
+            a = result.setdefault(key, Agreement(0, 0, Counts(), Counts(), Counts()))
+            a.n += 1
+            a.same_label += row["label"] == row["second"]
+            a.second_vs_first.add(row["second"] == "core", row["label"] == "core")
+            if decision:
+                a.blind_vs_first.add(decision["relevant"], row["label"] == "core")
+                a.blind_vs_second.add(decision["relevant"], row["second"] == "core")
+    return result
+
+
+def _format_agreement(result: dict[str, Agreement]) -> str:
+    # P/R of the second labeller's core (or the blind decision) against the other labels' core
+    lines = ["language  items  same   kappa  2nd vs 1st   blind vs 1st  blind vs 2nd"]
+    for key in sorted(result, key=lambda k: (k == "all", k)):
+        a = result[key]
+        cells = "  ".join(
+            f"{c.precision:.3f}/{c.recall:.3f}" for c in (a.second_vs_first, a.blind_vs_first, a.blind_vs_second)
+        )
+        lines.append(f"{key:<9} {a.n:5d}  {a.same_label / a.n:.3f}  {a.kappa:.3f}  {cells}")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["prompts", "merge", "record", "pooled"])
-    parser.add_argument("round", nargs="?", help="the round's letter(s), e.g. k (pooled: a comma-separated list)")
+    parser.add_argument("command", choices=["prompts", "merge", "record", "pooled", "sample", "agree", "agreement"])
+    parser.add_argument(
+        "round", nargs="?", help="the round's letter(s), e.g. k (pooled, agreement: a comma-separated list)"
+    )
     parser.add_argument("outdir", nargs="?", type=Path, help="where the labellers write (outside the repository)")
     parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--agreement", type=Path, default=AGREEMENT)
     parser.add_argument("--topic", type=Path, default=TOPIC, help="record: the profile that scores the round blind")
+    parser.add_argument("--per-language", type=int, default=25, help="sample: items drawn from each language")
     args = parser.parse_args(argv)
-    if args.command == "pooled":
+    if args.command in ("pooled", "agreement"):
         chosen = [r for r in (args.round or "").split(",") if r] or None
-        print(_format_pooled(pooled(args.labels, chosen)), end="")
+        if args.command == "pooled":
+            print(_format_pooled(pooled(args.labels, chosen)), end="")
+        else:
+            print(_format_agreement(agreement_counts(args.agreement, args.labels, chosen)), end="")
         return 0
     if not args.round or not _ROUND.match(args.round):
         parser.error("a round is one to three lower-case letters")
@@ -195,8 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "merge":
         out, counts, dropped = merge(args.round, args.outdir, args.labels)
         print(f"{out}: {sum(counts.values())} items {dict(counts)}; {dropped} dropped (known URL or bad label)")
-    else:
+    elif args.command == "record":
         print(f"{record(args.round, args.outdir, args.labels, args.topic)} labels appended to {args.labels}")
+    elif args.command == "sample":
+        print(sample(args.round, args.outdir, args.per_language, args.labels))
+    else:
+        n = agree(args.round, args.outdir, args.labels, args.agreement)
+        print(f"{n} second labels appended to {args.agreement}")
+        print(_format_agreement(agreement_counts(args.agreement, args.labels, [args.round])), end="")
     return 0
 
 
