@@ -318,6 +318,10 @@ class TermGroup(_Strict):
     # bare "talks" or "a meeting" are the story's talks only between the war's parties. An entry
     # that is a list is met when any one of its groups matched: ``[ukraine, [russia, usa]]``.
     requires: list[str | list[str]] = Field(default_factory=list)
+    # Negative groups only: the topic groups that, when they count too, keep this one from
+    # subtracting (a poll on sending soldiers to a peace force is a reaction to the force, a
+    # poll on when the war will end is not). Its match stays in the evidence, marked ``unless``.
+    unless: list[str] = Field(default_factory=list)
     # The fields this group is looked for in (default: all). Bare words such as "talks" say
     # what an item is about in its headline or summary, not somewhere in a long body.
     fields: list[Literal["title", "description", "text"]] | None = None
@@ -340,6 +344,8 @@ class TermGroup(_Strict):
                 "an off-story group cannot be an anchor, negative, standalone, generic, supporting, context,"
                 " require groups or carry a tag"
             )
+        if self.unless and not self.negative:
+            raise ValueError("unless: only a negative group can be kept from subtracting")
         if not all(self.required_sets()):
             raise ValueError("requires: an any-of list names at least one group")
         if self.fields is not None and not self.fields:
@@ -452,6 +458,10 @@ class TopicProfile(_Strict):
             unknown = [r for r in named if r not in ids or r == group.id]
             if unknown:
                 raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")
+            topic = {g.id for g in self.groups if not (g.anchor or g.negative or g.context or g.off_story)}
+            bad_unless = [u for u in group.unless if u not in topic]
+            if bad_unless:
+                raise ValueError(f"group {group.id!r}: unless names no topic group {bad_unless}")
         anchors = {g.id for g in self.groups if g.anchor}
         bad = [s for s in self.title_sides if s not in anchors]
         if bad:

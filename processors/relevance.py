@@ -30,7 +30,9 @@ The model (all numbers come from ``config/topic.yaml``):
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight,
-  except for a match inside a topic match ("attacks" in "halt attacks on energy" is the truce).
+  except for a match inside a topic match ("attacks" in "halt attacks on energy" is the truce)
+  and when one of the group's ``unless`` topic groups counts too (a poll on sending soldiers
+  to a peace force; the evidence marks it ``discounted: {unless: [groups]}``).
 - The item is relevant when an anchor group (or a ``standalone`` topic group, whose terms
   name the story by themselves) matched, a topic group matched and the score reaches
   ``threshold``.
@@ -158,6 +160,8 @@ class _Group:
     off_story: bool
     # Each entry is met when any of its groups matched (a plain name is a one-group entry).
     requires: tuple[frozenset[str], ...]
+    # A negative group does not subtract when one of these counted too.
+    unless: frozenset[str]
     fields: frozenset[str]
     tag: str | None
     regex: re.Pattern[str]
@@ -220,6 +224,7 @@ def _compile_json(profile_json: str) -> _Compiled:
                 context=group.context,
                 off_story=group.off_story,
                 requires=group.required_sets(),
+                unless=frozenset(group.unless),
                 fields=frozenset(group.fields or FIELDS),
                 tag=group.tag,
                 regex=regex,
@@ -342,6 +347,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     tags: list[str] = []
     matches: dict[str, Any] = {}
     anchor_hit = topic_hit = False
+    counted = {gid for gid, _, _, _ in spans}
     for group in groups:
         terms_found: dict[str, set[str]] = {}
         discounted: dict[str, set[str]] = {}
@@ -379,7 +385,11 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
         if group.context or group.off_story:
             continue
         if group.negative:
-            score -= group_score
+            kept_by = sorted(group.unless & counted)
+            if kept_by:
+                evidence.setdefault("discounted", {})["unless"] = kept_by
+            else:
+                score -= group_score
             continue
         score += group_score
         if group.anchor:

@@ -581,6 +581,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Trump: Ukraine won't get back to 2014 borders", "", "ceasefire_talks"),
         ("Siergiej Ławrow rozmawiał z Marco Rubio", "Chodzi o Ukrainę.", "calls_with_putin"),
         ("Tusk o Ukrainie: nie przewidujemy wysłania polskich wojsk", "", "reassurance_force"),
+        # round zv (profile 57): the Verkhovna Rada names Ukraine, the coalition's other names, the
+        # Polish genitive plural of peace agreements, talks on ending the conflict, giving up
+        # Donbas, the Anchorage summit
+        ("Peace talks must go back to a ceasefire, says Verkhovna Rada committee head", "", "ceasefire_talks"),
+        ("Zelensky: la coalizione dei volontari resta teorica", "", "coalition_of_the_willing"),
+        ("Коаліція рішучих збереться в Парижі", "", "coalition_of_the_willing"),
+        ("Zełenski: Putin unika podpisania porozumień pokojowych", "", "ceasefire_talks"),
+        ("Переговоры о завершении конфликта на Украине продолжатся", "", "ceasefire_talks"),
+        ("Zelensky asegura que Ucrania no renunciará al Donbás", "", "ceasefire_talks"),
+        ("Trump e Putin ad Anchorage: cosa resta del vertice sull'Ucraina", "", "putin_meetings"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -766,6 +776,37 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
     assert "naval-demining" in guarantee.tags
 
 
+def test_unless_names_topic_groups_only(tmp_path: Path) -> None:
+    data = yaml.safe_load(TOPIC.read_text(encoding="utf-8"))
+    polls = next(g for g in data["groups"] if g["id"] == "opinion_polls")
+    path = tmp_path / "topic.yaml"
+    for bad in (["ukraine"], ["nosuchgroup"], ["market_news"]):  # an anchor, unknown, a negative group
+        polls["unless"] = bad
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ConfigError, match="unless names no topic group"):
+            load_topic(path)
+
+
+def test_a_poll_on_soldiers_for_a_peace_force_is_a_reaction_to_the_force(profile: TopicProfile) -> None:
+    """Rounds zk and zv: the labellers call a poll on sending soldiers to a peace force core,
+    while polls on when or how the war ends stay related (``opinion_polls`` ``unless``)."""
+    force = score_text(
+        profile,
+        "Poll: most Germans oppose sending soldiers to a peacekeeping force in Ukraine",
+        None,
+        "A survey asked whether the Bundeswehr should join a force to secure a ceasefire.",
+    )
+    assert force.relevant
+    assert force.matches["opinion_polls"]["discounted"] == {"unless": ["reassurance_force"]}
+    end = score_text(
+        profile,
+        "Poll: most Ukrainians reject territorial concessions for a ceasefire",
+        None,
+        "KIIS asked when and how the war with Russia should end.",
+    )
+    assert "discounted" not in end.matches["opinion_polls"] and not end.relevant
+
+
 @pytest.mark.parametrize(
     ("group", "change", "message"),
     [
@@ -783,6 +824,7 @@ def test_demining_alone_is_wartime_mine_clearance(profile: TopicProfile) -> None
         (2, {"terms": {"en": ["security ..."]}}, "'...' stands between two words"),
         (2, {"terms": {"en": ["security ... ... guarantees"]}}, "'...' stands between two words"),
         (2, {"terms": {"en": ["security guarantee|"]}}, "each '|' alternative is a word"),
+        (2, {"unless": ["reassurance_force"]}, "only a negative group"),  # a topic group
     ],
 )
 def test_profile_rejects_bad_group_options(
@@ -878,7 +920,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrstu"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrstuv"}
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
     blind = [r for r in rows if "blind" in r]
@@ -1321,6 +1363,22 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     assert not any(word in text for word in ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/"))
 
 
+def test_the_second_labels_sit_next_to_the_first_ones() -> None:
+    """agreement.jsonl: a second labeller's labels of a seeded sample of round zv (200 items, 25
+    a language), next to the first labeller's; the numbers of LABELLING.md, recomputed."""
+    labels = DEV_SET.parent / "web_labels.jsonl"
+    first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
+    rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert all(r["label"] == first[r["id"]]["label"] and r["round"] == first[r["id"]]["round"] for r in rows)
+    assert {r["second"] for r in rows} == {"core", "related", "other"}
+    zv = _web_rounds().agreement_counts(rounds=["zv"])["all"]
+    assert (zv.n, zv.same_label) == (200, 195)
+    c = zv.second_vs_first
+    assert (c.tp, c.fp, c.fn, c.tn) == (77, 4, 1, 118)
+    assert round(zv.kappa, 3) == 0.948
+
+
 def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_counted(tmp_path: Path) -> None:
     rounds = _web_rounds()
     out, labels, agreement = tmp_path / "out", tmp_path / "web_labels.jsonl", tmp_path / "agreement.jsonl"
@@ -1586,6 +1644,23 @@ def test_look_alikes_of_the_terms_added_in_round_zt(profile: TopicProfile) -> No
     # gas is not Gaza: the genitive "Газы" is Gaza's, "газа" (of gas) stays out
     rel = score_text(profile, "Поставки газа в Европу", None)
     assert "other_conflicts" not in rel.matches
+
+
+def test_look_alikes_of_the_terms_added_in_round_zv(profile: TopicProfile) -> None:
+    # markets moving on the talks are market news: wheat, oil, defence makers in every language
+    for title in (
+        "Le prix du blé recule, espoir d'un cessez-le-feu en Ukraine",
+        "Akcje zbrojeniówki tracą na rozmowach pokojowych Ukrainy",
+        "Акции европейского ВПК упали на фоне переговоров по Украине",
+    ):
+        rel = score_text(profile, title, None)
+        assert "market_news" in rel.matches and not rel.relevant, title
+    # reconstruction business names another kind of news: the talks in its summary are the setting
+    summary = "Diplomacy for a ceasefire is under way, the road to peace is long."
+    rel = score_text(profile, "Ukraine invites foreign builders to its reconstruction", None, summary)
+    assert "other_news" in rel.matches and not rel.relevant
+    # ... unless the headline names the talks
+    assert score_text(profile, "Reconstruction fund in the US peace plan for Ukraine", None).relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
