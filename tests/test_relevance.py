@@ -591,6 +591,19 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Переговоры о завершении конфликта на Украине продолжатся", "", "ceasefire_talks"),
         ("Zelensky asegura que Ucrania no renunciará al Donbás", "", "ceasefire_talks"),
         ("Trump e Putin ad Anchorage: cosa resta del vertice sull'Ucraina", "", "putin_meetings"),
+        # round zw (profile 58): the week without strikes on Kyiv in the cold of January 2026, a
+        # negotiating strategy, trilateral contacts
+        ("Trump: Russia halts strikes in the cold for a week", "", "truce_announcements"),
+        ("Trump assure que Poutine ne frappera pas Kiev pendant une semaine", "", "truce_announcements"),
+        ("Трамп попросил Путина не обстреливать Киев неделю", "", "truce_announcements"),
+        ("Ucraina, niente attacchi dalla Russia per una settimana: l'annuncio di Trump", "", "truce_announcements"),
+        (
+            "Tydzień spokoju dla Kijowa",
+            "Trump poprosił Putina o wstrzymanie na tydzień bombardowania Kijowa.",
+            "truce_announcements",
+        ),
+        ("Putin erwägt neue Verhandlungsstrategie gegenüber der Ukraine", "", "direct_talks"),
+        ("Estados Unidos prevé retomar los contactos trilaterales con Rusia y Ucrania", "", "talk_rounds"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -920,7 +933,9 @@ def test_web_labels_are_well_formed() -> None:
     assert len(rows) >= 1200
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
-    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {"z" + c for c in "abcdefghijklmnopqrstuv"}
+    assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {
+        "z" + c for c in "abcdefghijklmnopqrstuvw"
+    }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
     blind = [r for r in rows if "blind" in r]
@@ -1364,8 +1379,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
-    """agreement.jsonl: a second labeller's labels of a seeded sample of round zv (200 items, 25
-    a language), next to the first labeller's; the numbers of LABELLING.md, recomputed."""
+    """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv and zw (200
+    items each, 25 a language), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1377,6 +1392,8 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     c = zv.second_vs_first
     assert (c.tp, c.fp, c.fn, c.tn) == (77, 4, 1, 118)
     assert round(zv.kappa, 3) == 0.948
+    zw = _web_rounds().agreement_counts(rounds=["zw"])["all"]
+    assert (zw.n, zw.same_label, zw.second_vs_first.tp, zw.second_vs_first.fn) == (200, 199, 80, 1)
 
 
 def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_counted(tmp_path: Path) -> None:
@@ -1661,6 +1678,22 @@ def test_look_alikes_of_the_terms_added_in_round_zv(profile: TopicProfile) -> No
     assert "other_news" in rel.matches and not rel.relevant
     # ... unless the headline names the talks
     assert score_text(profile, "Reconstruction fund in the US peace plan for Ukraine", None).relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zw(profile: TopicProfile) -> None:
+    # the Wall Street Journal cited is not Wall Street, and Wall Street moving is still a market
+    wsj = score_text(
+        profile, "Guerre en Ukraine : Witkoff, l'interlocuteur du Kremlin, selon le Wall Street Journal", None
+    )
+    assert "market_news" not in wsj.matches and wsj.relevant
+    rally = score_text(profile, "Wall Street rallies as Ukraine ceasefire talks advance", None)
+    assert "market_news" in rally.matches and not rally.relevant
+    # another war's halted strikes, a plea for air defence, bombing after aid stops: not a truce
+    assert not score_text(profile, "Israel halts strikes on Gaza after truce", None).relevant
+    plea = score_text(profile, "Zelensky: Patriots needed to stop Russian strikes on Kyiv", None)
+    assert "truce_announcements" not in plea.matches and not plea.relevant
+    aid = score_text(profile, "USA wstrzymują dostawy broni, Rosja nasila bombardowania Kijowa", None)
+    assert "truce_announcements" not in aid.matches and not aid.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
