@@ -284,7 +284,8 @@ class TermGroup(_Strict):
     any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), a
     ``#`` word matches a number (``# point plan`` matches "28-point plan"), a ``...`` word
     between two words matches up to five words of the same clause (``pause ... attack* ...
-    energy`` matches "pause on attacks on Ukraine's energy"), and a word ``a|b`` either of its
+    energy`` matches "pause on attacks on Ukraine's energy"; a colon and a space, a headline's
+    speaker mark, may stand at either end of it), and a word ``a|b`` either of its
     alternatives (``pause|halt*``).
     """
 

@@ -103,7 +103,10 @@ _GAP_WORDS = 5
 # A gap word has no sentence or clause mark, except the dots inside an abbreviation ("U.S.A.", as
 # capital "USA" is spelled before matching: "spotkanie delegacji Ukrainy i USA w Miami").
 _GAP_WORD = r"(?:[^\s.,!?;:]+(?:\.[^\s.,!?;:]+)+\.?|[^\s.,!?;:]+)"
-_GAP = rf"(?:[\s\-]+{_GAP_WORD}){{0,{_GAP_WORDS}}}"
+# A colon followed by a space may stand where a gap begins or ends: in a headline it follows the
+# speaker ("Putin: Bereit für Treffen mit Selenskyj" is Putin on a meeting with Zelensky).
+_GAP_SEP = r"(?:[\s\-]+|:\s+)"
+_GAP = rf"(?:{_GAP_SEP}{_GAP_WORD}){{0,{_GAP_WORDS}}}"
 _SEP = r"[\s\-]+"
 
 
@@ -130,7 +133,7 @@ def _term_pattern(term: str) -> str:
             gap = True
             continue
         if pattern:
-            pattern += (_GAP if gap else "") + _SEP
+            pattern += _GAP + _GAP_SEP if gap else _SEP
         pattern += _word_pattern(word)
         gap = False
     return pattern

@@ -604,6 +604,14 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ),
         ("Putin erwägt neue Verhandlungsstrategie gegenüber der Ukraine", "", "direct_talks"),
         ("Estados Unidos prevé retomar los contactos trilaterales con Rusia y Ucrania", "", "talk_rounds"),
+        # round zx (profile 59): the Budapest summit that did not happen, Putin's "legitimate"
+        # targets in Polish, a colon after the speaker, a meeting in Istanbul
+        ("Budapest-Treffen zwischen Trump und Putin auf Eis gelegt", "", "putin_meetings"),
+        ("Salta il vertice di Budapest tra Trump e Putin", "", "putin_meetings"),
+        ("Trump: entro due settimane vedrò Putin", "", "putin_meetings"),
+        ("Putin grozi: zachodnie siły pokojowe będą legalnym celem ataku", "", "legitimate_targets"),
+        ("Putin: Bereit für Treffen mit Selenskyj", "", "putin_zelensky"),
+        ("Zelensky sente Erdogan: la riunione a Istanbul non deve essere vuota", "", "talk_rounds"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -934,7 +942,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
     assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {
-        "z" + c for c in "abcdefghijklmnopqrstuvw"
+        "z" + c for c in "abcdefghijklmnopqrstuvwx"
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1379,8 +1387,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
-    """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv and zw (200
-    items each, 25 a language), next to the first labeller's; the numbers of LABELLING.md."""
+    """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw and zx
+    (200 items each, 25 a language), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1394,6 +1402,14 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     assert round(zv.kappa, 3) == 0.948
     zw = _web_rounds().agreement_counts(rounds=["zw"])["all"]
     assert (zw.n, zw.same_label, zw.second_vs_first.tp, zw.second_vs_first.fn) == (200, 199, 80, 1)
+    zx = _web_rounds().agreement_counts(rounds=["zx"])["all"]
+    assert (zx.n, zx.same_label, zx.second_vs_first.tp, zx.second_vs_first.fp, zx.second_vs_first.fn) == (
+        200,
+        198,
+        76,
+        0,
+        0,
+    )
 
 
 def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_counted(tmp_path: Path) -> None:
@@ -1694,6 +1710,32 @@ def test_look_alikes_of_the_terms_added_in_round_zw(profile: TopicProfile) -> No
     assert "truce_announcements" not in plea.matches and not plea.relevant
     aid = score_text(profile, "USA wstrzymują dostawy broni, Rosja nasila bombardowania Kijowa", None)
     assert "truce_announcements" not in aid.matches and not aid.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zx(profile: TopicProfile) -> None:
+    # a request for long-range weapons is military aid, even at a leaders' meeting
+    tomahawks = score_text(
+        profile,
+        "Zelensky at the White House: Trump cools hopes for Tomahawks",
+        None,
+        "Zelensky asked for long-range missiles.",
+    )
+    assert "arms_requests" in tomahawks.matches and not tomahawks.relevant
+    # ... while a meeting on the deal with the weapons beside it stays the story
+    deal = score_text(profile, "Trump and Zelensky meet at the White House: a ceasefire first, Tomahawks later", None)
+    assert "arms_requests" in deal.matches and deal.relevant
+    # a summit called off, named in the summary of a sanctions headline, is the sanctions' setting
+    sanctions = score_text(
+        profile,
+        "US sanctions Russian oil giants Rosneft and Lukoil",
+        None,
+        "The move came after the Trump-Putin summit in Budapest was called off.",
+    )
+    assert "off_topic_headline" in sanctions.matches["putin_meetings"]["discounted"]
+    assert not sanctions.relevant
+    # a colon ends a gap only as a speaker's mark: a sentence end still does
+    apart = score_text(profile, "Putin spricht in Peking. Treffen mit Selenskyj?", None)
+    assert "putin_zelensky" not in apart.matches
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
