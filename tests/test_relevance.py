@@ -612,6 +612,15 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Putin grozi: zachodnie siły pokojowe będą legalnym celem ataku", "", "legitimate_targets"),
         ("Putin: Bereit für Treffen mit Selenskyj", "", "putin_zelensky"),
         ("Zelensky sente Erdogan: la riunione a Istanbul non deve essere vuota", "", "talk_rounds"),
+        # round zy (profile 60): the week's pause in other words, the Kremlin toughening its stance
+        # after the claimed attack on Putin's residence, Zelensky at Mar-a-Lago, Polish soldiers
+        ("Trump says Putin to halt Kyiv strikes for week amid harsh cold", "", "truce_announcements"),
+        ("Trump says he asked Putin not to target Kyiv during the cold spell", "", "truce_announcements"),
+        ("Zusage an Trump: Putin will eine Woche lang keine Städte angreifen", "", "truce_announcements"),
+        ("Kremlin says Russia toughening its stance on Ukraine after drone attack", "", "direct_talks"),
+        ("Zełenski w rezydencji Trumpa na Florydzie", "", "zelensky_meetings"),
+        ("Zelensky arrives at Mar-a-Lago for talks with Trump", "", "zelensky_meetings"),
+        ("Polscy żołnierze pojadą na misję na Ukrainę?", "", "reassurance_force"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -942,7 +951,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
     assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {
-        "z" + c for c in "abcdefghijklmnopqrstuvwx"
+        "z" + c for c in "abcdefghijklmnopqrstuvwxy"
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1387,8 +1396,9 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
-    """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw and zx
-    (200 items each, 25 a language), next to the first labeller's; the numbers of LABELLING.md."""
+    """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
+    items each, 25 a language) and zy (120, 40 a language), next to the first labeller's; the
+    numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1402,6 +1412,8 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     assert round(zv.kappa, 3) == 0.948
     zw = _web_rounds().agreement_counts(rounds=["zw"])["all"]
     assert (zw.n, zw.same_label, zw.second_vs_first.tp, zw.second_vs_first.fn) == (200, 199, 80, 1)
+    zy = _web_rounds().agreement_counts(rounds=["zy"])["all"]
+    assert (zy.n, zy.same_label, zy.second_vs_first.tp, zy.second_vs_first.fn) == (120, 120, 47, 0)
     zx = _web_rounds().agreement_counts(rounds=["zx"])["all"]
     assert (zx.n, zx.same_label, zx.second_vs_first.tp, zx.second_vs_first.fp, zx.second_vs_first.fn) == (
         200,
@@ -1410,6 +1422,22 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
         0,
         0,
     )
+
+
+def test_a_second_labeller_on_the_held_out_split_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
+    """dev_second.jsonl: every held-out item of dev.jsonl labelled again by a second labeller
+    (title and summary, the same rules, without the first labels): the held-out precision is the
+    scorer's, not the labels' (LABELLING.md)."""
+    held = {i.id: i for i in load_dev_set() if i.split == "heldout"}
+    text = (DEV_SET.parent / "dev_second.jsonl").read_text(encoding="utf-8")
+    second = {r["id"]: r["second"] for r in map(json.loads, text.splitlines())}
+    assert set(second) == set(held)
+    assert sum(held[i].label == second[i] for i in held) == 231
+    core = Counter((held[i].label == "core", second[i] == "core") for i in held)
+    assert (core[(True, True)], core[(False, True)], core[(True, False)]) == (19, 0, 1)
+    scorer = [score_text(profile, held[i].title, None, held[i].description or None).relevant for i in sorted(held)]
+    against_second = sum(r and second[i] != "core" for r, i in zip(scorer, sorted(held), strict=True))
+    assert against_second <= 4  # 4 false positives against the second labeller, 3 against the first
 
 
 def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_counted(tmp_path: Path) -> None:
@@ -1736,6 +1764,18 @@ def test_look_alikes_of_the_terms_added_in_round_zx(profile: TopicProfile) -> No
     # a colon ends a gap only as a speaker's mark: a sentence end still does
     apart = score_text(profile, "Putin spricht in Peking. Treffen mit Selenskyj?", None)
     assert "putin_zelensky" not in apart.matches
+
+
+def test_look_alikes_of_the_terms_added_in_round_zy(profile: TopicProfile) -> None:
+    # toughening a position is the talks' only when the talks or Ukraine are what it is on
+    diplomats = score_text(profile, "Poland toughens its position on Russian diplomats", None, "Ukraine welcomed it.")
+    assert "direct_talks" not in diplomats.matches and not diplomats.relevant
+    # a week without heating in Kyiv is not a week without strikes
+    cold = score_text(profile, "Kyiv residents: a week without heating", None, "No strikes for a week would help.")
+    assert "truce_announcements" not in cold.matches and not cold.relevant
+    # another leader at Mar-a-Lago is not Zelensky's meeting
+    other = score_text(profile, "Netanyahu meets Trump at Mar-a-Lago", None, "They discussed Gaza and Iran.")
+    assert "zelensky_meetings" not in other.matches and not other.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
