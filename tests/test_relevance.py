@@ -621,6 +621,28 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zełenski w rezydencji Trumpa na Florydzie", "", "zelensky_meetings"),
         ("Zelensky arrives at Mar-a-Lago for talks with Trump", "", "zelensky_meetings"),
         ("Polscy żołnierze pojadą na misję na Ukrainę?", "", "reassurance_force"),
+        # round zz (profile 61): Kyiv and Moscow in the German genitive, an energy truce by what it
+        # spares, a meeting named with words between, the Black Sea truce agreements
+        (
+            "Fortschritte bei den Verhandlungen in Genf",
+            "Gespräche zwischen Vertretern Moskaus und Kyivs.",
+            "talk_rounds",
+        ),
+        (
+            "Kreml verkündet Feuerpause",
+            "Russland wird keine Energieanlagen in der Ukraine beschießen.",
+            "truce_announcements",
+        ),
+        (
+            "Trump: Keine Deadline für das Kriegsende",
+            "Trump sprach am Rande seines Treffens mit dem ukrainischen Präsidenten Selenskyj.",
+            "zelensky_meetings",
+        ),
+        (
+            "Details of ceasefire agreements on Black Sea remain unclear",
+            "Ukraine and Russia agreed.",
+            "truce_announcements",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -951,7 +973,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len({r["id"] for r in rows}) == len(rows)
     assert len({r["url"] for r in rows}) == len(rows)
     assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {
-        "z" + c for c in "abcdefghijklmnopqrstuvwxy"
+        "z" + c for c in "abcdefghijklmnopqrstuvwxyz"
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1397,8 +1419,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
-    items each, 25 a language) and zy (120, 40 a language), next to the first labeller's; the
-    numbers of LABELLING.md."""
+    items each, 25 a language), zy and zz (120 each, 40 a language), next to the first
+    labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1412,6 +1434,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     assert round(zv.kappa, 3) == 0.948
     zw = _web_rounds().agreement_counts(rounds=["zw"])["all"]
     assert (zw.n, zw.same_label, zw.second_vs_first.tp, zw.second_vs_first.fn) == (200, 199, 80, 1)
+    zz = _web_rounds().agreement_counts(rounds=["zz"])["all"]
+    c = zz.second_vs_first
+    assert (zz.n, zz.same_label, c.tp, c.fp, c.fn) == (120, 115, 52, 2, 1)
     zy = _web_rounds().agreement_counts(rounds=["zy"])["all"]
     assert (zy.n, zy.same_label, zy.second_vs_first.tp, zy.second_vs_first.fn) == (120, 120, 47, 0)
     zx = _web_rounds().agreement_counts(rounds=["zx"])["all"]
@@ -1776,6 +1801,15 @@ def test_look_alikes_of_the_terms_added_in_round_zy(profile: TopicProfile) -> No
     # another leader at Mar-a-Lago is not Zelensky's meeting
     other = score_text(profile, "Netanyahu meets Trump at Mar-a-Lago", None, "They discussed Gaza and Iran.")
     assert "zelensky_meetings" not in other.matches and not other.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zz(profile: TopicProfile) -> None:
+    # another conflict's truce with the Black Sea named apart is not the Black Sea truce
+    storm = score_text(profile, "Black Sea storm: ships wait as truce holds in Gaza", None)
+    assert "truce_announcements" not in storm.matches and not storm.relevant
+    # Kyiv in the genitive names Ukraine, but a city's blackout is not the story
+    mayor = score_text(profile, "Kiews Bürgermeister warnt vor neuen Stromausfällen", None)
+    assert "ukraine" in mayor.matches and not mayor.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
