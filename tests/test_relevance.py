@@ -1803,6 +1803,14 @@ def test_look_alikes_of_the_terms_added_in_round_zy(profile: TopicProfile) -> No
     # another leader at Mar-a-Lago is not Zelensky's meeting
     other = score_text(profile, "Netanyahu meets Trump at Mar-a-Lago", None, "They discussed Gaza and Iran.")
     assert "zelensky_meetings" not in other.matches and not other.relevant
+    # version 64: aid that "strengthens Ukraine's position at the talks" is aid, not a harder stance
+    aid = score_text(profile, "Нова допомога посилить позиції України на переговорах", None)
+    assert not aid.relevant
+    hard = score_text(profile, "Кремль: Росія посилить свою позицію на переговорах з Україною", None)
+    assert "direct_talks" in hard.matches and hard.relevant
+    # ... and a coalition of volunteers (no article) is a charity's, not the coalition of the willing
+    beach = score_text(profile, "Una coalizione di volontari ripulisce le spiagge", None)
+    assert "coalition_of_the_willing" not in beach.matches and not beach.relevant
 
 
 def test_look_alikes_of_the_terms_added_in_round_zz(profile: TopicProfile) -> None:
