@@ -1501,7 +1501,8 @@ def test_a_second_labeller_sees_a_sample_without_labels_and_the_agreement_is_cou
     ] == items
     text = prompt.read_text(encoding="utf-8")
     assert "## Labelling rules" in text and "k_agree_b.jsonl" in text and "4 news items" in text
-    assert not any(word in text for word in ("RULES", "ITEMS", "OUTFILE", "COUNT"))
+    assert not any(word in text for word in ("RULES", "ITEMS", "OUTFILE", "COUNT", "LANGUAGES"))
+    assert "the items are in English, Polish)" in text
     # the second labeller calls every sampled item core
     second = "".join(json.dumps({"id": i["id"], "label": "core", "note": ""}) + "\n" for i in items)
     (out / "k_agree_b.jsonl").write_text(second, encoding="utf-8")

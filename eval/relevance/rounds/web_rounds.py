@@ -216,6 +216,7 @@ def sample(round_id: str, outdir: Path, per_language: int = 25, labels: Path = L
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     text = (HERE / "agree_prompt.md").read_text(encoding="utf-8").replace("RULES", _rules())
     text = text.replace("ITEMS", str(items)).replace("COUNT", str(len(chosen)))
+    text = text.replace("LANGUAGES", ", ".join(LANGUAGES.get(code, code) for code in sorted(by_language)))
     text = text.replace("OUTFILE", str(outdir / f"{round_id}_agree_b.jsonl"))
     prompt = outdir / "prompt_agree.md"
     prompt.write_text(text, encoding="utf-8")
