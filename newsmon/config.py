@@ -353,6 +353,12 @@ class TermGroup(_Strict):
             raise ValueError("fields: name at least one field, or leave it out for all")
         return self
 
+    @property
+    def topic(self) -> bool:
+        """A group that names the story's subject (supporting groups included): not an anchor,
+        a negative, a context or an off-story group."""
+        return not (self.anchor or self.negative or self.context or self.off_story)
+
     def required_sets(self) -> tuple[frozenset[str], ...]:
         """``requires`` as sets: each is met when any of its groups matched (a name alone is a
         set of one)."""
@@ -454,12 +460,12 @@ class TopicProfile(_Strict):
         ids = [g.id for g in self.groups]
         if len(ids) != len(set(ids)):
             raise ValueError("term group ids must be unique")
+        topic = {g.id for g in self.groups if g.topic}
         for group in self.groups:
             named = sorted(frozenset().union(*group.required_sets()))
             unknown = [r for r in named if r not in ids or r == group.id]
             if unknown:
                 raise ValueError(f"group {group.id!r}: requires unknown or its own group(s) {unknown}")
-            topic = {g.id for g in self.groups if not (g.anchor or g.negative or g.context or g.off_story)}
             bad_unless = [u for u in group.unless if u not in topic]
             if bad_unless:
                 raise ValueError(f"group {group.id!r}: unless names no topic group {bad_unless}")

@@ -161,6 +161,9 @@ class _Group:
     supporting: bool
     context: bool
     off_story: bool
+    # Names the story's subject (``TermGroup.topic``): not an anchor, a negative, a context or an
+    # off-story group.
+    topic: bool
     # Each entry is met when any of its groups matched (a plain name is a one-group entry).
     requires: tuple[frozenset[str], ...]
     # A negative group does not subtract when one of these counted too.
@@ -168,12 +171,6 @@ class _Group:
     fields: frozenset[str]
     tag: str | None
     regex: re.Pattern[str]
-
-    @property
-    def topic(self) -> bool:
-        """A group that names the story's subject (supporting groups included): not an anchor,
-        a negative, a context or an off-story group."""
-        return not (self.anchor or self.negative or self.context or self.off_story)
 
 
 @dataclass(frozen=True)
@@ -226,6 +223,7 @@ def _compile_json(profile_json: str) -> _Compiled:
                 supporting=group.supporting,
                 context=group.context,
                 off_story=group.off_story,
+                topic=group.topic,
                 requires=group.required_sets(),
                 unless=frozenset(group.unless),
                 fields=frozenset(group.fields or FIELDS),

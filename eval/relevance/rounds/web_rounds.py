@@ -134,10 +134,9 @@ def record(round_id: str, outdir: Path, labels: Path = LABELS, topic: Path = TOP
     rows.sort(key=lambda row: (row["language"], row["id"]))
     with labels.open("a", encoding="utf-8") as fh:
         for row in rows:
-            number = row["id"].rsplit("-", 1)[-1]
             decision = score_text(profile, row["title"], None, row.get("description") or None)
             entry = {
-                "id": f"web-{row['language']}-{round_id}{number}",
+                "id": _web_id(row, round_id),
                 "round": round_id,
                 "language": row["language"],
                 "label": row["label"],
