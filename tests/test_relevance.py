@@ -645,6 +645,11 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ),
         # round zza (profile 62): a mutual renunciation of strikes on civilian sites
         ("Kiew bietet Verzicht auf Schläge gegen zivile Einrichtungen an", "", "truce_announcements"),
+        # round zzb (profile 65): a truce as fighting suspended, guarantees "as in NATO", a deal "on
+        # Ukraine" in Russian
+        ("Conflit russo-ukrainien : Moscou suspend les combats pour trois jours", "", "ceasefire_talks"),
+        ("Trump obiecuje Ukrainie ochronę jak w NATO", "", "nato_role"),
+        ("Трамп: сделки по Украине можно достичь быстрее, чем за 50 дней", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1421,8 +1426,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
-    items each, 25 a language), zy and zz (120 each, 40 a language), next to the first
-    labeller's; the numbers of LABELLING.md."""
+    items each, 25 a language), zy and zz (120 each, 40 a language) and zzb (140, 20 a language),
+    next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1449,6 +1454,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
         0,
         0,
     )
+    zzb = _web_rounds().agreement_counts(rounds=["zzb"])["all"]
+    c = zzb.second_vs_first
+    assert (zzb.n, zzb.same_label, c.tp, c.fp, c.fn) == (140, 136, 58, 0, 3)
 
 
 def test_a_second_labeller_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
@@ -1831,6 +1839,28 @@ def test_look_alikes_of_the_terms_added_in_round_zz(profile: TopicProfile) -> No
     assert "ukraine" in mayor.matches and not mayor.relevant
 
 
+def test_look_alikes_of_the_groups_added_in_round_zzb(profile: TopicProfile) -> None:
+    # a public row between the leaders is their quarrel, though it broke out at a meeting
+    row = score_text(profile, "Trump and Zelensky in shouting match at the White House", None, "Vance joined in.")
+    assert "public_rows" in row.matches and not row.relevant
+    # ... a row over the peace plan is the talks
+    plan = score_text(profile, "Kłótnia o plan pokojowy: Zełenski odrzuca propozycję Trumpa", None)
+    assert plan.matches["public_rows"]["discounted"] == {"unless": ["ceasefire_talks"]} and plan.relevant
+    # ... and "in a row" is not one
+    days = score_text(profile, "Russia-Ukraine talks continue for a third day in a row", None)
+    assert "public_rows" not in days.matches and days.relevant
+    # a halt to US aid is military aid, even when Moscow calls it a contribution to peace
+    aid = score_text(
+        profile, "Trump pauses military aid to Ukraine", None, "Moscow called it the best contribution to peace."
+    )
+    assert "aid_pauses" in aid.matches and not aid.relevant
+    weapons = score_text(profile, "USA stoppen Waffenlieferungen an die Ukraine", None)
+    assert "aid_pauses" in weapons.matches and not weapons.relevant
+    # ... a truce agreed in the same headline stays the story
+    deal = score_text(profile, "Ukraine accepts 30-day ceasefire; US lifts its pause on aid", None)
+    assert "aid_pauses" in deal.matches and deal.relevant
+
+
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
     """Russian "Сирил" (Cyril Ramaphosa, the African peace mission) is not Syria, nor is "курил"
     (smoked) the Kuril Islands (round y: a Syria stem made the mission another conflict)."""
@@ -1874,7 +1904,13 @@ def test_a_profile_object_is_compiled_once_and_a_changed_copy_anew(profile: Topi
     assert _compile(profile) is _compile(profile)
     headline = "Zelensky: a ceasefire with Russia is close"
     assert "ceasefire_talks" in score_text(profile, headline, None).matches
-    fewer = profile.model_copy(update={"groups": [g for g in profile.groups if g.id != "ceasefire_talks"]})
+    # without the group, and without its name in the other groups' `unless` lists
+    groups = [
+        g.model_copy(update={"unless": [u for u in g.unless if u != "ceasefire_talks"]})
+        for g in profile.groups
+        if g.id != "ceasefire_talks"
+    ]
+    fewer = profile.model_copy(update={"groups": groups})
     assert "ceasefire_talks" not in score_text(fewer, headline, None).matches
     strict = profile.model_copy(update={"threshold": 100.0})
     assert score_text(profile, headline, None).relevant
