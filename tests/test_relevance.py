@@ -650,6 +650,18 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Conflit russo-ukrainien : Moscou suspend les combats pour trois jours", "", "ceasefire_talks"),
         ("Trump obiecuje Ukrainie ochronę jak w NATO", "", "nato_role"),
         ("Трамп: сделки по Украине можно достичь быстрее, чем за 50 дней", "", "ceasefire_talks"),
+        # round zzc (profile 66): a call for peace through negotiations, the end of hostilities
+        (
+            "Ramaphosa wirbt für Frieden durch Verhandlungen",
+            "Selenskyj lehnt Gespräche mit Russland ab.",
+            "ceasefire_talks",
+        ),
+        ("Трамп: завершение боевых действий на Украине может наступить скоро", "", "ceasefire_talks"),
+        # ... Trump's pledge to end the war in 24 hours, the NATO invitation at Vilnius, the 2024
+        # security cooperation agreements
+        ("Trump promises to end war in Ukraine in 24 hours", "", "end_war_pledges"),
+        ("Stoltenberg: Keine Beitrittseinladung für die Ukraine auf dem NATO-Gipfel", "", "nato_role"),
+        ("Британия и Украина подписали соглашение о сотрудничестве в области безопасности", "", "security_guarantees"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1426,8 +1438,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
-    items each, 25 a language), zy and zz (120 each, 40 a language) and zzb (140, 20 a language),
-    next to the first labeller's; the numbers of LABELLING.md."""
+    items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language) and
+    zzc (all 373), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1457,6 +1469,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     zzb = _web_rounds().agreement_counts(rounds=["zzb"])["all"]
     c = zzb.second_vs_first
     assert (zzb.n, zzb.same_label, c.tp, c.fp, c.fn) == (140, 136, 58, 0, 3)
+    zzc = _web_rounds().agreement_counts(rounds=["zzc"])["all"]  # the whole round
+    c = zzc.second_vs_first
+    assert (zzc.n, zzc.same_label, c.tp, c.fp, c.fn) == (373, 368, 156, 3, 2)
 
 
 def test_a_second_labeller_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
@@ -1859,6 +1874,25 @@ def test_look_alikes_of_the_groups_added_in_round_zzb(profile: TopicProfile) -> 
     # ... a truce agreed in the same headline stays the story
     deal = score_text(profile, "Ukraine accepts 30-day ceasefire; US lifts its pause on aid", None)
     assert "aid_pauses" in deal.matches and deal.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzc(profile: TopicProfile) -> None:
+    # the grain deal by its grain: a wartime deal, not the talks
+    grain = score_text(profile, "Grano ucraino, Kiev e Mosca firmano l'accordo a Istanbul", None)
+    assert "grain_deal" in grain.matches and not grain.relevant
+    # ... unless a Black Sea truce of the talks is what lets the grain out
+    truce = score_text(profile, "Russia and Ukraine agree Black Sea truce, Ukrainian grain exports to resume", None)
+    assert truce.matches["grain_deal"]["discounted"] == {"unless": ["truce_announcements"]} and truce.relevant
+    # prisoners freed through a mediator are a swap, not the talks
+    swap = score_text(
+        profile, "Rosja uwolniła z niewoli 230 ukraińskich żołnierzy", None, "Za pośrednictwem prezydenta Turcji."
+    )
+    assert "prisoner_swaps" in swap.matches and not swap.relevant
+    # 24 hours without the war's end is not the pledge, nor the EU's membership NATO's
+    power = score_text(profile, "Kyiv: power restored within 24 hours after strikes, war goes on", None)
+    assert "end_war_pledges" not in power.matches and not power.relevant
+    eu = score_text(profile, "Ukraine's EU membership bid: accession talks open", None)
+    assert "nato_role" not in eu.matches and not eu.relevant
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
