@@ -662,6 +662,11 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Trump promises to end war in Ukraine in 24 hours", "", "end_war_pledges"),
         ("Stoltenberg: Keine Beitrittseinladung für die Ukraine auf dem NATO-Gipfel", "", "nato_role"),
         ("Британия и Украина подписали соглашение о сотрудничестве в области безопасности", "", "security_guarantees"),
+        # round zzd (profile 67): back to the negotiating table in the genitive, the US plan in
+        # French, mediation efforts in Russian
+        ("Zełenski powinien wrócić do stołu negocjacji. Duda: jak najszybciej", "", "ceasefire_talks"),
+        ("Le plan américain pour l'Ukraine peut servir de base à un règlement", "", "ceasefire_talks"),
+        ("Песков: Россия ценит посреднические усилия США по Украине", "", "direct_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1438,8 +1443,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
-    items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language) and
-    zzc (all 373), next to the first labeller's; the numbers of LABELLING.md."""
+    items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language), zzc
+    and zzd (all 373 and all 260), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1472,6 +1477,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     zzc = _web_rounds().agreement_counts(rounds=["zzc"])["all"]  # the whole round
     c = zzc.second_vs_first
     assert (zzc.n, zzc.same_label, c.tp, c.fp, c.fn) == (373, 368, 156, 3, 2)
+    zzd = _web_rounds().agreement_counts(rounds=["zzd"])["all"]  # the whole round
+    c = zzd.second_vs_first
+    assert (zzd.n, zzd.same_label, c.tp, c.fp, c.fn) == (260, 253, 107, 4, 0)
 
 
 def test_a_second_labeller_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
@@ -1893,6 +1901,20 @@ def test_look_alikes_of_the_terms_added_in_round_zzc(profile: TopicProfile) -> N
     assert "end_war_pledges" not in power.matches and not power.relevant
     eu = score_text(profile, "Ukraine's EU membership bid: accession talks open", None)
     assert "nato_role" not in eu.matches and not eu.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> None:
+    # a poll named by its question is a poll
+    poll = score_text(
+        profile,
+        "Zapytano Ukraińców, co sądzą o ustępstwach wobec Rosji",
+        None,
+        "Większość odrzuca oddanie terytoriów w zamian za pokój.",
+    )
+    assert "opinion_polls" in poll.matches and not poll.relevant
+    # "in the background" is a cue: the talks it names are the setting
+    cue = score_text(profile, "Rocznica wojny w Kijowie. W tle negocjacje", None, "Rosja i Ukraina.")
+    assert "background" in cue.matches["direct_talks"]["discounted"]
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
