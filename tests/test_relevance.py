@@ -667,6 +667,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zełenski powinien wrócić do stołu negocjacji. Duda: jak najszybciej", "", "ceasefire_talks"),
         ("Le plan américain pour l'Ukraine peut servir de base à un règlement", "", "ceasefire_talks"),
         ("Песков: Россия ценит посреднические усилия США по Украине", "", "direct_talks"),
+        # round zze (profile 68): calls for more diplomacy, a single talk in Istanbul
+        ("Woidke fordert mehr Diplomatie im Ukraine-Krieg", "", "ceasefire_talks"),
+        (
+            "Ukraine und Russland: erste Signale",
+            "Nach dem ersten Gespräch in Istanbul gibt es Hoffnung.",
+            "talk_rounds",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1443,8 +1450,8 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
-    items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language), zzc
-    and zzd (all 373 and all 260), next to the first labeller's; the numbers of LABELLING.md."""
+    items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language), zzc,
+    zzd and zze (whole rounds), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1480,6 +1487,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     zzd = _web_rounds().agreement_counts(rounds=["zzd"])["all"]  # the whole round
     c = zzd.second_vs_first
     assert (zzd.n, zzd.same_label, c.tp, c.fp, c.fn) == (260, 253, 107, 4, 0)
+    zze = _web_rounds().agreement_counts(rounds=["zze"])["all"]  # the whole round
+    c = zze.second_vs_first
+    assert (zze.n, zze.same_label, c.tp, c.fp, c.fn) == (300, 292, 122, 1, 4)
 
 
 def test_a_second_labeller_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
@@ -1915,6 +1925,19 @@ def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> N
     # "in the background" is a cue: the talks it names are the setting
     cue = score_text(profile, "Rocznica wojny w Kijowie. W tle negocjacje", None, "Rosja i Ukraina.")
     assert "background" in cue.matches["direct_talks"]["discounted"]
+
+
+def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
+    """Round zze: Swiss and Austrian papers write "Selenski" and "Selenskij", French, Italian and
+    Spanish ones "Zelenski" or "Zelenskyy": each names Ukraine."""
+    for title in (
+        "Zwergstaaten eilen der Schweiz und Selenski zu Hilfe",
+        "Selenskij trifft Kellogg in Kiew",
+        "Zelenskyy à Paris",
+        "Zelenski a Roma",
+        "Zelensky y Sánchez",
+    ):
+        assert "ukraine" in score_text(profile, title, None).matches, title
 
 
 def test_a_name_is_not_the_country_it_starts_like(profile: TopicProfile) -> None:
