@@ -674,6 +674,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "Nach dem ersten Gespräch in Istanbul gibt es Hoffnung.",
             "talk_rounds",
         ),
+        # round zzf (profile 70): discussing ways to end the war, an informal summit on Ukraine
+        (
+            "Лукашенко хочет обсудить с Зеленским окончание войны",
+            "Он готов обсудить пути завершения войны в Украине.",
+            "ceasefire_talks",
+        ),
+        ("Los líderes europeos llegan a la cumbre informal sobre Ucrania en Londres", "", "summits"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1451,7 +1458,7 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     """agreement.jsonl: a second labeller's labels of a seeded sample of rounds zv, zw, zx (200
     items each, 25 a language), zy and zz (120 each, 40 a language), zzb (140, 20 a language), zzc,
-    zzd and zze (whole rounds), next to the first labeller's; the numbers of LABELLING.md."""
+    zzd, zze and zzf (whole rounds), next to the first labeller's; the numbers of LABELLING.md."""
     labels = DEV_SET.parent / "web_labels.jsonl"
     first = {r["id"]: r for r in map(json.loads, labels.read_text(encoding="utf-8").splitlines())}
     rows = [json.loads(line) for line in (DEV_SET.parent / "agreement.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -1490,6 +1497,9 @@ def test_the_second_labels_sit_next_to_the_first_ones() -> None:
     zze = _web_rounds().agreement_counts(rounds=["zze"])["all"]  # the whole round
     c = zze.second_vs_first
     assert (zze.n, zze.same_label, c.tp, c.fp, c.fn) == (300, 292, 122, 1, 4)
+    zzf = _web_rounds().agreement_counts(rounds=["zzf"])["all"]  # the whole round
+    c = zzf.second_vs_first
+    assert (zzf.n, zzf.same_label, c.tp, c.fp, c.fn) == (250, 245, 111, 3, 1)
 
 
 def test_a_second_labeller_agrees_with_the_dev_labels(profile: TopicProfile) -> None:
@@ -1925,6 +1935,9 @@ def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> N
     # "in the background" is a cue: the talks it names are the setting
     cue = score_text(profile, "Rocznica wojny w Kijowie. W tle negocjacje", None, "Rosja i Ukraina.")
     assert "background" in cue.matches["direct_talks"]["discounted"]
+    # round zzf (version 70): a strike on the eve of a meeting is a strike report
+    eve = score_text(profile, "Putin asedia Kiev con misiles en la víspera de la reunión entre Trump y Zelenski", None)
+    assert "background" in eve.matches["zelensky_meetings"]["discounted"] and not eve.relevant
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
