@@ -1921,6 +1921,11 @@ def test_look_alikes_of_the_terms_added_in_round_zzc(profile: TopicProfile) -> N
     assert "end_war_pledges" not in power.matches and not power.relevant
     eu = score_text(profile, "Ukraine's EU membership bid: accession talks open", None)
     assert "nato_role" not in eu.matches and not eu.relevant
+    # version 71: other countries joining NATO are a NATO matter, though they share the words
+    sweden = score_text(profile, "Turkey approves Sweden's NATO bid", None, "It comes amid Russia's war in Ukraine.")
+    assert "nato_enlargement" in sweden.matches and not sweden.relevant
+    stubb = score_text(profile, "Finland's Stubb joins Zelensky at White House talks with Trump", None)
+    assert stubb.matches["nato_enlargement"]["discounted"] == {"unless": ["zelensky_meetings"]} and stubb.relevant
 
 
 def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> None:
