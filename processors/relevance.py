@@ -183,6 +183,8 @@ class _Compiled:
     story_groups: frozenset[str]
     # Groups that name another story: negative and off-story groups.
     other_story_groups: frozenset[str]
+    # The longest background cue, in words ("con el telón de fondo": 5).
+    cue_words: int = 1
 
 
 # The compiled form of the last few profile objects, by identity: dumping a 3,000-term profile to
@@ -231,18 +233,26 @@ def _compile_json(profile_json: str) -> _Compiled:
                 regex=regex,
             )
         )
-    cues = _alternation([c for cues in profile.background_cues.values() for c in cues])
+    all_cues = [c for cues in profile.background_cues.values() for c in cues]
+    cues = _alternation(all_cues)
+    cue_words = max((len(_WORD_RE.findall(c)) for c in all_cues), default=1)
     story = frozenset(g.group_id for g in groups if g.topic and not g.supporting and g.weight >= 1.0)
     other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
-    return _Compiled(tuple(groups), cues, profile, story, other)
+    return _Compiled(tuple(groups), cues, profile, story, other, cue_words)
 
 
-def _after_cue(value: str, start: int, cues: re.Pattern[str] | None) -> bool:
-    """Whether one of the last few words before ``start`` is a background cue."""
+def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int = 1) -> bool:
+    """Whether a background cue ends among the last few words before ``start``. A cue of several
+    words may begin before them: "W tle aktywizacja Europy i negocjacje" is as near the talks as
+    "Amid Europe's moves and negotiations"."""
     if cues is None:
         return False
-    words = _WORD_RE.findall(value[max(0, start - 80) : start])[-_CUE_WINDOW_WORDS:]
-    return bool(words) and cues.search(" ".join(words)) is not None
+    words = _WORD_RE.findall(value[max(0, start - 200) : start])[-(_CUE_WINDOW_WORDS + cue_words - 1) :]
+    if not words:
+        return False
+    lead = len(words) - _CUE_WINDOW_WORDS
+    window_start = len(" ".join(words[:lead])) + 1 if lead > 0 else 0
+    return any(m.end() > window_start for m in cues.finditer(" ".join(words)))
 
 
 def _near(positions: list[int], start: int, end: int, window: int) -> bool:
@@ -362,7 +372,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
                 terms_found.setdefault(name, set()).add(term)
                 factor = factors[name]
                 if group.topic:
-                    if _after_cue(value, start, compiled.cues):
+                    if _after_cue(value, start, compiled.cues, compiled.cue_words):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
                     elif name == "description" and group.generic and title_off_story and start >= lead_end:

@@ -1940,6 +1940,15 @@ def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> N
     # "in the background" is a cue: the talks it names are the setting
     cue = score_text(profile, "Rocznica wojny w Kijowie. W tle negocjacje", None, "Rosja i Ukraina.")
     assert "background" in cue.matches["direct_talks"]["discounted"]
+    # ... and a cue of two words counts as near as one word would, though it begins five words
+    # before the talks (version 72: the window holds the cue's last word)
+    far = score_text(
+        profile, "Litwa upamiętnia rocznicę wojny na Ukrainie. W tle aktywizacja Europy i negocjacje USA-Rosja", None
+    )
+    assert "background" in far.matches["direct_talks"]["discounted"] and not far.relevant
+    # a one-word cue five words back is too far: "przed" here is not before the talks
+    apart = score_text(profile, "Przed świętami Zełenski, Putin i Trump: rozmowy pokojowe trwają", None)
+    assert "discounted" not in apart.matches["ceasefire_talks"]
     # round zzf (version 70): a strike on the eve of a meeting is a strike report
     eve = score_text(profile, "Putin asedia Kiev con misiles en la víspera de la reunión entre Trump y Zelenski", None)
     assert "background" in eve.matches["zelensky_meetings"]["discounted"] and not eve.relevant
