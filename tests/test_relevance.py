@@ -1451,8 +1451,32 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     prompts = rounds.write_prompts("k", out)
     assert len(prompts) == 8
     text = (out / "prompt_pl.md").read_text(encoding="utf-8")
-    assert "Polish" in text and "k_pl.jsonl" in text
-    assert not any(word in text for word in ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/"))
+    assert "Polish" in text and "k_pl.jsonl" in text and "at most 25 search calls" in text
+    placeholders = ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/", "SEARCHES", "ITEMS", "ANGLE", "SCRATCH", "OUTFILE")
+    assert not any(word in text for word in (*placeholders, "FIRSTID", "OTHERS"))
+    assert "hard negatives.\n\nAim at" in text  # no angle, no empty paragraph
+    # a round's own angle, limits, languages and more labellers of one language, each apart
+    prompts = rounds.write_prompts(
+        "m",
+        out,
+        languages=["de", "pl"],
+        searches=22,
+        items="35-45",
+        angle="Regional papers.",
+        extra=[("pl", "Business portals."), ("pl", "Regional papers.")],
+    )
+    assert [p.name for p in prompts] == ["prompt_de.md", "prompt_pl.md", "prompt_pl2.md", "prompt_pl3.md"]
+    second = (out / "prompt_pl2.md").read_text(encoding="utf-8")
+    assert "hard negatives.\n\nBusiness portals.\n\nAim at" in second and "Regional papers." not in second
+    assert f"`{out / 'm_pl2.jsonl'}`" in second and '"id": "m-pl-501"' in second
+    assert "from 001 and 801 in their own files" in second and "at most 22 search calls" in second
+    assert str(out / "scratch_pl2") in second and "About 35-45 items" in second
+    assert '"id": "m-de-001"' in (out / "prompt_de.md").read_text(encoding="utf-8")
+    assert "in their own files" not in (out / "prompt_de.md").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit, match="unknown language"):
+        rounds.write_prompts("m", out, languages=["pt"])
+    with pytest.raises(SystemExit, match="at most 3 labellers"):
+        rounds.write_prompts("m", out, languages=["pl"], extra=[("pl", "")] * 3)
 
 
 def test_the_second_labels_sit_next_to_the_first_ones() -> None:

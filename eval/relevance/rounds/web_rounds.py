@@ -5,7 +5,11 @@ the profile, the scorer or its output), each given ``prompt.md`` filled in for i
 labellers write ``OUTDIR/<round>_<lang>.jsonl`` with the headline and lead of each page; those
 texts are excerpts of third-party pages and stay outside the repository. This script:
 
-- ``prompts ROUND OUTDIR``: writes ``OUTDIR/prompt_<lang>.md``, one per language;
+- ``prompts ROUND OUTDIR``: writes ``OUTDIR/prompt_<lang>.md``, one per language (``--languages``),
+  with each labeller's hard search limit (``--searches``), the number of items to aim at
+  (``--items``) and the round's angle (``--angle FILE``, a paragraph); ``--extra pl:FILE`` adds
+  another labeller of a language with its own angle (``prompt_pl2.md``, output ``ROUND_pl2.jsonl``,
+  ids from 501; a third from 801);
 - ``merge ROUND OUTDIR``: joins the labellers' files into ``OUTDIR/<round>_all.jsonl`` in the
   dev-set format (split ``web``), without the URLs already labelled or given twice, ready for
   ``python -m newsmon.relevance_eval --dev OUTDIR/<round>_all.jsonl`` (score it once, blind,
@@ -72,13 +76,54 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def write_prompts(round_id: str, outdir: Path) -> list[Path]:
+# The labellers of one language in a round: the first writes ROUND_xx.jsonl with ids from 001,
+# the second ROUND_xx2.jsonl from 501, the third ROUND_xx3.jsonl from 801 (``_web_id`` keeps the
+# number, so the ids stay apart in web_labels.jsonl).
+_FIRST_IDS = ("001", "501", "801")
+
+
+def write_prompts(
+    round_id: str,
+    outdir: Path,
+    *,
+    languages: list[str] | None = None,
+    searches: int = 25,
+    items: str = "40-50",
+    angle: str = "",
+    extra: list[tuple[str, str]] | None = None,
+) -> list[Path]:
+    """One prompt per labeller: every language of ``languages`` (default all) with ``angle``, and
+    one more labeller of a language for each ``(language, angle)`` of ``extra`` (at most three
+    labellers a language), each with its own output file, id range and scratch folder."""
     template = (HERE / "prompt.md").read_text(encoding="utf-8")
+    labellers = [(code, angle) for code in (languages or list(LANGUAGES))] + list(extra or [])
+    counts = Counter(code for code, _ in labellers)
+    if unknown := sorted(set(counts) - set(LANGUAGES)):
+        raise SystemExit(f"unknown language(s) {unknown}; known: {sorted(LANGUAGES)}")
+    if crowded := sorted(code for code, n in counts.items() if n > len(_FIRST_IDS)):
+        raise SystemExit(f"at most {len(_FIRST_IDS)} labellers a language ({crowded})")
+    seen: Counter[str] = Counter()
     written = []
-    for code, name in LANGUAGES.items():
-        text = template.replace("LANGCODE", code).replace("LANGNAME", name)
+    for code, labeller_angle in labellers:
+        k = seen[code]
+        seen[code] += 1
+        suffix = str(k + 1) if k else ""
+        others = [first for i, first in enumerate(_FIRST_IDS[: counts[code]]) if i != k]
+        note = (
+            f" Other labellers of {LANGUAGES[code]} number from {' and '.join(others)} in their own files;"
+            " skip their URLs too."
+            if others
+            else ""
+        )
+        text = template.replace("OUTFILE", str(outdir / f"{round_id}_{code}{suffix}.jsonl"))
+        text = text.replace("SCRATCH", str(outdir / f"scratch_{code}{suffix}"))
+        text = text.replace("FIRSTID", _FIRST_IDS[k]).replace("OTHERS", note)
+        text = text.replace("SEARCHES", str(searches)).replace("ITEMS", items)
+        text = text.replace("LANGCODE", code).replace("LANGNAME", LANGUAGES[code])
         text = text.replace("ROUND", round_id).replace("OUTDIR", str(outdir)).replace("REPO", str(REPO))
-        path = outdir / f"prompt_{code}.md"
+        # the angle last: its words are the round's own and are not placeholders
+        text = text.replace("ANGLE\n", f"\n{labeller_angle.strip()}\n" if labeller_angle.strip() else "")
+        path = outdir / f"prompt_{code}{suffix}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
@@ -310,6 +355,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agreement", type=Path, default=AGREEMENT)
     parser.add_argument("--topic", type=Path, default=TOPIC, help="record: the profile that scores the round blind")
     parser.add_argument("--per-language", type=int, default=25, help="sample: items drawn from each language")
+    parser.add_argument("--languages", help="prompts: a comma-separated list of language codes (default: all)")
+    parser.add_argument("--searches", type=int, default=25, help="prompts: each labeller's hard search limit")
+    parser.add_argument("--items", default="40-50", help="prompts: how many items each labeller aims at")
+    parser.add_argument("--angle", type=Path, help="prompts: a file with the round's angle, one paragraph")
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="LANG[:FILE]",
+        help="prompts: one more labeller of LANG, with the angle in FILE (default: --angle); repeatable",
+    )
     args = parser.parse_args(argv)
     if args.command in ("pooled", "agreement"):
         chosen = [r for r in (args.round or "").split(",") if r] or None
@@ -324,7 +380,21 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.command} needs OUTDIR")
     args.outdir.mkdir(parents=True, exist_ok=True)
     if args.command == "prompts":
-        for path in write_prompts(args.round, args.outdir):
+        angle = args.angle.read_text(encoding="utf-8") if args.angle else ""
+        extra = []
+        for spec in args.extra:
+            code, _, angle_file = spec.partition(":")
+            extra.append((code, Path(angle_file).read_text(encoding="utf-8") if angle_file else angle))
+        languages = [c for c in (args.languages or "").split(",") if c] or None
+        for path in write_prompts(
+            args.round,
+            args.outdir,
+            languages=languages,
+            searches=args.searches,
+            items=args.items,
+            angle=angle,
+            extra=extra,
+        ):
             print(path)
     elif args.command == "merge":
         out, counts, dropped = merge(args.round, args.outdir, args.labels)
