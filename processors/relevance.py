@@ -184,7 +184,7 @@ class _Compiled:
     # Groups that name another story: negative and off-story groups.
     other_story_groups: frozenset[str]
     # The longest background cue, in words ("con el telón de fondo": 5).
-    cue_words: int = 1
+    cue_words: int
 
 
 # The compiled form of the last few profile objects, by identity: dumping a 3,000-term profile to
@@ -241,7 +241,7 @@ def _compile_json(profile_json: str) -> _Compiled:
     return _Compiled(tuple(groups), cues, profile, story, other, cue_words)
 
 
-def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int = 1) -> bool:
+def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int) -> bool:
     """Whether a background cue ends among the last few words before ``start``. A cue of several
     words may begin before them: "W tle aktywizacja Europy i negocjacje" is as near the talks as
     "Amid Europe's moves and negotiations"."""

@@ -344,6 +344,11 @@ def _format_agreement(result: dict[str, Agreement]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _csv(value: str | None) -> list[str] | None:
+    """A comma-separated command-line list, or None when it names nothing."""
+    return [item for item in (value or "").split(",") if item] or None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["prompts", "merge", "record", "pooled", "sample", "agree", "agreement"])
@@ -368,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command in ("pooled", "agreement"):
-        chosen = [r for r in (args.round or "").split(",") if r] or None
+        chosen = _csv(args.round)
         if args.command == "pooled":
             print(_format_pooled(pooled(args.labels, chosen)), end="")
         else:
@@ -385,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         for spec in args.extra:
             code, _, angle_file = spec.partition(":")
             extra.append((code, Path(angle_file).read_text(encoding="utf-8") if angle_file else angle))
-        languages = [c for c in (args.languages or "").split(",") if c] or None
+        languages = _csv(args.languages)
         for path in write_prompts(
             args.round,
             args.outdir,
