@@ -681,6 +681,18 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "ceasefire_talks",
         ),
         ("Los líderes europeos llegan a la cumbre informal sobre Ucrania en Londres", "", "summits"),
+        # round zzg (profile 73): a truce as a promise not to strike, a peace initiative with
+        # words between, how to end the war, the reassurance force in the Polish locative,
+        # readiness to talk to Putin in German
+        ("Putin agreed not to strike Ukraine's cities for a week, Trump says", "", "truce_announcements"),
+        ("Zelensky soutient l'initiative du Vatican pour la paix", "", "ceasefire_talks"),
+        ("Trump w ONZ mówi, jak zakończyć wojnę na Ukrainie", "", "ceasefire_talks"),
+        (
+            "Dwadzieścia sześć państw zadeklarowało udział w siłach reasekuracyjnych",
+            "Kraje koalicji chętnych zobowiązały się wspierać Ukrainę.",
+            "reassurance_force",
+        ),
+        ("Ukraine-Krieg: Hauptstädte signalisieren Gesprächsbereitschaft mit Putin", "", "talks_with_russia"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1976,6 +1988,17 @@ def test_look_alikes_of_the_terms_added_in_round_zzd(profile: TopicProfile) -> N
     # round zzf (version 70): a strike on the eve of a meeting is a strike report
     eve = score_text(profile, "Putin asedia Kiev con misiles en la víspera de la reunión entre Trump y Zelenski", None)
     assert "background" in eve.matches["zelensky_meetings"]["discounted"] and not eve.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzg(profile: TopicProfile) -> None:
+    # Trump's Board of Peace is Gaza's, though Putin is invited and "peace" is in its name
+    board = score_text(profile, "Putin accepts Trump's invitation to join the Board of Peace", None)
+    assert "other_conflicts" in board.matches and not board.relevant
+    assert not score_text(profile, "Putin przyjął zaproszenie do Rady Pokoju. Trump ogłasza", None).relevant
+    # a promise not to attack needs the war's parties: other conflicts' pledges stay out
+    assert not score_text(profile, "India and Pakistan agreed not to attack each other's nuclear sites", None).relevant
+    # "how to end the war" of another war is that war's
+    assert not score_text(profile, "Netanyahu explains how to end the war in Gaza", None).relevant
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
