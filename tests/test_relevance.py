@@ -693,6 +693,13 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "reassurance_force",
         ),
         ("Ukraine-Krieg: Hauptstädte signalisieren Gesprächsbereitschaft mit Putin", "", "talks_with_russia"),
+        # round zzh (profile 74): a contingent for Ukraine, a trilateral named by its place
+        ("Нидерланды допускают размещение военного контингента на Украине", "", "reassurance_force"),
+        (
+            "Trilaterale di Abu Dhabi, un nuovo capitolo",
+            "Le delegazioni di Ucraina, Russia e Stati Uniti tornano al tavolo.",
+            "talk_rounds",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1999,6 +2006,22 @@ def test_look_alikes_of_the_terms_added_in_round_zzg(profile: TopicProfile) -> N
     assert not score_text(profile, "India and Pakistan agreed not to attack each other's nuclear sites", None).relevant
     # "how to end the war" of another war is that war's
     assert not score_text(profile, "Netanyahu explains how to end the war in Gaza", None).relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzh(profile: TopicProfile) -> None:
+    # a mediator who brings children home or secures a swap is humanitarian, not the talks
+    children = score_text(profile, "Qatar working to return another group of children taken to Russia back to Ukraine", None)
+    assert "prisoner_swaps" in children.matches and not children.relevant
+    swap = score_text(
+        profile, "Une médiation des Émirats aboutit à l'échange de 230 prisonniers entre la Russie et l'Ukraine", None
+    )
+    assert "prisoner_swaps" in swap.matches and not swap.relevant
+    # ... while an agreement on a swap at the talks stays the talks
+    agreed = score_text(profile, "Russia and Ukraine agree on a prisoner exchange at the Istanbul talks", None)
+    assert agreed.relevant
+    # NATO's Baltic Air Policing is NATO's, though the war is in the headline
+    baltic = score_text(profile, "Litwa: polski kontyngent przejął misję Baltic Air Policing", "Samoloty chronią niebo przed Rosją.")
+    assert "nato_air_policing" in baltic.matches and not baltic.relevant
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
