@@ -2010,7 +2010,9 @@ def test_look_alikes_of_the_terms_added_in_round_zzg(profile: TopicProfile) -> N
 
 def test_look_alikes_of_the_terms_added_in_round_zzh(profile: TopicProfile) -> None:
     # a mediator who brings children home or secures a swap is humanitarian, not the talks
-    children = score_text(profile, "Qatar working to return another group of children taken to Russia back to Ukraine", None)
+    children = score_text(
+        profile, "Qatar working to return another group of children taken to Russia back to Ukraine", None
+    )
     assert "prisoner_swaps" in children.matches and not children.relevant
     swap = score_text(
         profile, "Une médiation des Émirats aboutit à l'échange de 230 prisonniers entre la Russie et l'Ukraine", None
@@ -2020,7 +2022,9 @@ def test_look_alikes_of_the_terms_added_in_round_zzh(profile: TopicProfile) -> N
     agreed = score_text(profile, "Russia and Ukraine agree on a prisoner exchange at the Istanbul talks", None)
     assert agreed.relevant
     # NATO's Baltic Air Policing is NATO's, though the war is in the headline
-    baltic = score_text(profile, "Litwa: polski kontyngent przejął misję Baltic Air Policing", "Samoloty chronią niebo przed Rosją.")
+    baltic = score_text(
+        profile, "Litwa: polski kontyngent przejął misję Baltic Air Policing", "Samoloty chronią niebo przed Rosją."
+    )
     assert "nato_air_policing" in baltic.matches and not baltic.relevant
 
 
