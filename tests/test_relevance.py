@@ -700,6 +700,8 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "Le delegazioni di Ucraina, Russia e Stati Uniti tornano al tavolo.",
             "talk_rounds",
         ),
+        # round zzi (profile 75): a pause in the war
+        ("Pokój pod nadzorem ONZ? Ukraina bez Krymu? A może tylko przerwa w wojnie?", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2026,6 +2028,15 @@ def test_look_alikes_of_the_terms_added_in_round_zzh(profile: TopicProfile) -> N
         profile, "Litwa: polski kontyngent przejął misję Baltic Air Policing", "Samoloty chronią niebo przed Rosją."
     )
     assert "nato_air_policing" in baltic.matches and not baltic.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzi(profile: TopicProfile) -> None:
+    # the oil market moved by the talks is a market item, in English as in French and Polish
+    oil = score_text(profile, "Oil drops 2% as US seeks Russia-Ukraine peace deal", None)
+    assert "market_news" in oil.matches and not oil.relevant
+    # ... while a headline on the talks that names the market beside them stays the talks
+    talks = score_text(profile, "Ukraine peace talks: oil rises as Witkoff meets Putin", None)
+    assert talks.relevant
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
