@@ -702,6 +702,9 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ),
         # round zzi (profile 75): a pause in the war
         ("Pokój pod nadzorem ONZ? Ukraina bez Krymu? A może tylko przerwa w wojnie?", "", "ceasefire_talks"),
+        # round zzj (profile 76): calls to end the war, a way out of it
+        ("Kissinger wzywa do zakończenia wojny", "Rosja i Ukraina powinny negocjować.", "ceasefire_talks"),
+        ("Ukraine-Krieg: Papst sucht Ausweg aus dem Kriegselend", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2037,6 +2040,22 @@ def test_look_alikes_of_the_terms_added_in_round_zzi(profile: TopicProfile) -> N
     # ... while a headline on the talks that names the market beside them stays the talks
     talks = score_text(profile, "Ukraine peace talks: oil rises as Witkoff meets Putin", None)
     assert talks.relevant
+
+
+def test_look_alikes_of_the_terms_added_in_round_zzj(profile: TopicProfile) -> None:
+    # the IAEA's talks on a safety zone around the plant are the plant's safety, not the peace terms
+    for title in (
+        "Ucraina, Grossi (Aiea): pronti a nuovi negoziati su Zaporizhzhia",
+        "Des pourparlers sont en cours pour créer une zone de sécurité autour de la centrale de Zaporijjia",
+        "Verhandlungen zwischen Russland und der Ukraine: Vorschlag über AKW-Schutzzone",
+    ):
+        rel = score_text(profile, title, None, "Russland und die Ukraine.")
+        assert "nuclear_safety_zone" in rel.matches and not rel.relevant, title
+    # ... while the plant in the US peace plan stays the talks, the IAEA named or not
+    plan = score_text(profile, "US plan: IAEA to oversee Zaporizhzhia nuclear plant run by the United States", None)
+    assert plan.relevant
+    # a call to end another war is that war's
+    assert not score_text(profile, "Pope calls for an end to the war in Gaza", None).relevant
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
