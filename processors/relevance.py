@@ -44,6 +44,7 @@ The evidence lists, per term group, the terms matched in each field (``title``,
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 import weakref
@@ -56,6 +57,8 @@ from newsmon.config import TopicProfile
 FIELDS = ("title", "description", "text")
 _WORD_RE = re.compile(r"\w+(?:['\-]\w+)*")
 _CUE_WINDOW_WORDS = 4
+# A comma, colon or semicolon, or a sentence end (not the dot of a one-letter abbreviation: "u.s.")
+_CLAUSE_MARK = re.compile(r"[,:;]|(?<!\b\w)[.!?](?=\s|$)")
 _LEAD_WORDS = 3
 _HYPHEN = r"\s*[-\u2010\u2011\u2013\u2014]\s*"
 
@@ -242,17 +245,28 @@ def _compile_json(profile_json: str) -> _Compiled:
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int) -> bool:
-    """Whether a background cue ends among the last few words before ``start``. A cue of several
-    words may begin before them: "W tle aktywizacja Europy i negocjacje" is as near the talks as
-    "Amid Europe's moves and negotiations"."""
+    """Whether a background cue ends among the last few words before ``start``, in the same
+    clause. A cue of several words may begin before them: "W tle aktywizacja Europy i negocjacje"
+    is as near the talks as "Amid Europe's moves and negotiations". A clause mark between the cue
+    and the match ends its reach: in "Kurz vor der 10-Tage-Frist: Witkoff reist nach Russland" and
+    "Amid strikes, talks resume" the talks are the subject, not the setting."""
     if cues is None:
         return False
-    words = _WORD_RE.findall(value[max(0, start - 200) : start])[-(_CUE_WINDOW_WORDS + cue_words - 1) :]
-    if not words:
+    spans = [m.span() for m in _WORD_RE.finditer(value, max(0, start - 200), start)]
+    spans = spans[-(_CUE_WINDOW_WORDS + cue_words - 1) :]
+    if not spans:
         return False
+    words = [value[a:b] for a, b in spans]
     lead = len(words) - _CUE_WINDOW_WORDS
     window_start = len(" ".join(words[:lead])) + 1 if lead > 0 else 0
-    return any(m.end() > window_start for m in cues.finditer(" ".join(words)))
+    ends = list(itertools.accumulate(len(w) + 1 for w in words))  # each word's end + 1 in the joined text
+    for m in cues.finditer(" ".join(words)):
+        if m.end() <= window_start:
+            continue
+        cue_end = spans[bisect.bisect_left(ends, m.end() + 1)][1]
+        if not _CLAUSE_MARK.search(value, cue_end, start):
+            return True
+    return False
 
 
 def _near(positions: list[int], start: int, end: int, window: int) -> bool:

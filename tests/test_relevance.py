@@ -705,6 +705,14 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         # round zzj (profile 76): calls to end the war, a way out of it
         ("Kissinger wzywa do zakończenia wojny", "Rosja i Ukraina powinny negocjować.", "ceasefire_talks"),
         ("Ukraine-Krieg: Papst sucht Ausweg aus dem Kriegselend", "", "ceasefire_talks"),
+        # round zzk (profile 77): the Black Sea truce with its verb last, Crimea ceded, a platform
+        # for talks, a summit with Ukraine, the diplomatic process, Trump meeting Zelensky by name
+        ("Kiew und Moskau wollen auf Angriffe im Schwarzen Meer verzichten", "", "truce_announcements"),
+        ("Trump deutet an, dass Selenskyj erwägen könnte, die Krim abzutreten", "", "ceasefire_talks"),
+        ("Ukraine, Zelensky : merci au pape d'offrir une plateforme de négociations", "", "ceasefire_talks"),
+        ("Nous sommes prêts à un sommet avec l'Ukraine à Moscou, dit Poutine", "", "summits"),
+        ("«Мы будем продолжать дипломатический процесс»: Зеленский о переговорах с Россией", "", "ceasefire_talks"),
+        ("Donald Trump spotka się z Wołodymyrem Zełenskim w przyszłym tygodniu", "", "zelensky_meetings"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2056,6 +2064,21 @@ def test_look_alikes_of_the_terms_added_in_round_zzj(profile: TopicProfile) -> N
     assert plan.relevant
     # a call to end another war is that war's
     assert not score_text(profile, "Pope calls for an end to the war in Gaza", None).relevant
+
+
+def test_a_background_cue_does_not_reach_across_a_clause_mark(profile: TopicProfile) -> None:
+    """Round zzk (version 77): a cue in a headline's kicker ("Kurz vor der 10-Tage-Frist:") is the
+    kicker's; the clause after a colon or a comma is the subject."""
+    kicker = score_text(profile, "Kurz vor der 10-Tage-Frist: Trumps Sondergesandter Witkoff reist nach Russland", None)
+    assert "discounted" not in kicker.matches["negotiators"]
+    comma = score_text(profile, "Amid strikes, talks between Russia and Ukraine resume in Istanbul", None)
+    assert "discounted" not in comma.matches["talk_rounds"]
+    # ... while in the same clause it still makes the talks the setting
+    same = score_text(profile, "Russia strikes Kyiv ahead of talks in Istanbul with Ukraine", None)
+    assert "background" in same.matches["talk_rounds"]["discounted"]
+    # the dot of "U.S." is not a sentence end
+    abbrev = score_text(profile, "Russia strikes Kyiv amid U.S. talks with Ukraine", None)
+    assert "background" in abbrev.matches["direct_talks"]["discounted"]
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
