@@ -713,6 +713,17 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Nous sommes prêts à un sommet avec l'Ukraine à Moscou, dit Poutine", "", "summits"),
         ("«Мы будем продолжать дипломатический процесс»: Зеленский о переговорах с Россией", "", "ceasefire_talks"),
         ("Donald Trump spotka się z Wołodymyrem Zełenskim w przyszłym tygodniu", "", "zelensky_meetings"),
+        # round zzl (profile 78): a promise not to fire, foreign contingents, peace plans in the
+        # plural, the war's end by a date, an agreed swap of a number of prisoners
+        ("Trump says Putin agreed to not fire on Kyiv for a week during cold weather", "", "truce_announcements"),
+        (
+            "Zelensky a discuté avec Macron du « déploiement de contingents » étrangers en Ukraine",
+            "",
+            "reassurance_force",
+        ),
+        ("Guerre en Ukraine : les plans de paix se multiplient", "La Russie et l'Ukraine.", "ceasefire_talks"),
+        ("Zelensky, gli Usa vogliono la fine della guerra entro giugno", "", "ceasefire_talks"),
+        ("Accordo tra Mosca e Kiev sullo scambio di 314 prigionieri", "", "exchange_agreements"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
