@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -1076,6 +1077,8 @@ def test_web_labels_are_well_formed() -> None:
     assert {r["language"] for r in rows} == {"en", "fr", "de", "uk", "ru", "pl", "it", "es"}
     assert {r["label"] for r in rows} == {"core", "related", "other"}
     assert all(r["url"].startswith(("http://", "https://")) for r in rows)
+    # a label's publication date, when its labeller read one (from round zzm on)
+    assert all(re.fullmatch(r"20\d\d-\d\d-\d\d", r["date"]) for r in rows if "date" in r)
     # every language has core items and hard negatives
     per_language = Counter((r["language"], r["label"]) for r in rows)
     assert all(per_language[(lang, label)] >= 15 for lang, label in per_language)
@@ -1457,27 +1460,30 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
 
-    def item(n: int, url: str, label: str = "core") -> str:
+    def item(n: int, url: str, label: str = "core", date: str = "") -> str:
         row = {"id": f"k-en-{n:03d}", "round": "k", "language": "en", "title": f"Title {n}"}
-        row |= {"description": "Lead.", "url": url, "label": label}
+        row |= {"description": "Lead.", "url": url, "date": date, "label": label}
         return json.dumps(row) + "\n"
 
     (out / "k_en.jsonl").write_text(
         item(1, "http://www.news.example/a?utm_source=x")  # labelled in round a
-        + item(2, "https://news.example/b")
+        + item(2, "https://news.example/b", date="2025-03-01")
         + item(3, "https://news.example/b/")  # the same page twice
-        + item(4, "https://news.example/c", "maybe"),  # not a label
+        + item(4, "https://news.example/c", "maybe")  # not a label
+        + item(5, "https://news.example/d", "other", date="March 2025"),  # not a date: kept undated
         encoding="utf-8",
     )
     merged, counts, dropped = rounds.merge("k", out, labels)
     rows = [json.loads(line) for line in merged.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["k-en-002"] and dropped == 3 and counts == {"core": 1}
+    assert [r["id"] for r in rows] == ["k-en-002", "k-en-005"] and dropped == 3
+    assert counts == {"core": 1, "other": 1}
     assert rows[0]["split"] == "web" and rows[0]["link"] == "https://news.example/b"
+    assert [r["published"] for r in rows] == ["2025-03-01", ""]
     assert load_dev_set(merged)[0].description == "Lead."  # the evaluation reads it as it is
-    assert rounds.record("k", out, labels) == 1
-    last = json.loads(labels.read_text(encoding="utf-8").splitlines()[-1])
+    assert rounds.record("k", out, labels) == 2
+    recorded = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines()[-2:]]
     profile = load_topic(ROOT / "config" / "topic.yaml")
-    assert last == {
+    assert recorded[0] == {
         "id": "web-en-k002",
         "round": "k",
         "language": "en",
@@ -1485,10 +1491,15 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
         "url": "https://news.example/b",
         # the decision of the profile committed when the round is recorded: "Title 2" is not the story
         "blind": {"relevant": False, "profile": f"{profile.id}@{profile.version}"},
+        # the publication date the labeller read, when there was one: the period of a label
+        "date": "2025-03-01",
     }
+    assert "date" not in recorded[1]
     counts = rounds.pooled(labels)
-    for c in (counts["round"]["k"], counts["language"]["all"]):
-        assert (c.tp, c.fp, c.fn, c.tn) == (0, 0, 1, 0)
+    for c in (counts["round"]["k"], counts["language"]["all"], counts["year"]["all"]):
+        assert (c.tp, c.fp, c.fn, c.tn) == (0, 0, 1, 1)
+    assert (counts["year"]["2025"].fn, counts["year"]["undated"].tn) == (1, 1)
+    assert "year" not in rounds.pooled(labels, ["a"])  # no dated label among them
     with pytest.raises(SystemExit, match="already"):
         rounds.record("k", out, labels)
     prompts = rounds.write_prompts("k", out)

@@ -16,10 +16,12 @@ texts are excerpts of third-party pages and stay outside the repository. This sc
   before reading any of it);
 - ``record ROUND OUTDIR``: appends the round's ids, languages, labels and URLs (no texts) to
   ``web_labels.jsonl``, each with the blind decision of the profile committed when the round is
-  recorded (``blind``: ``relevant`` and ``profile``): record a round right after scoring it once
+  recorded (``blind``: ``relevant`` and ``profile``) and the publication date the labeller read
+  (``date``, when given): record a round right after scoring it once
   and before tuning on it, so that the pooled blind numbers can be recomputed without the texts;
-- ``pooled [ROUNDS]``: precision and recall of those blind decisions against ``core``, per round
-  and per language, over every round that carries them (or the comma-separated ROUNDS);
+- ``pooled [ROUNDS]``: precision and recall of those blind decisions against ``core``, per round,
+  per language and (for labels with a publication date, from round zzm on) per year, over every
+  round that carries them (or the comma-separated ROUNDS);
 - ``sample ROUND OUTDIR``: draws a sample of a recorded round, stratified by language, and
   writes it without its labels (``OUTDIR/<round>_agree_items.jsonl``) with a prompt for a second
   labeller (``OUTDIR/prompt_agree.md``: the same labelling rules as ``prompt.md``, no search);
@@ -155,6 +157,7 @@ def merge(round_id: str, outdir: Path, labels: Path = LABELS) -> tuple[Path, Cou
                     "description": row.get("description") or "",
                     "link": row["url"],
                     "label": row["label"],
+                    "published": _date(row.get("date")),
                 }
             )
     out = outdir / f"{round_id}_all.jsonl"
@@ -188,8 +191,19 @@ def record(round_id: str, outdir: Path, labels: Path = LABELS, topic: Path = TOP
                 "url": row["link"],
                 "blind": {"relevant": decision.relevant, "profile": decision.profile},
             }
+            if published := _date(row.get("published")):
+                entry["date"] = published
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return len(rows)
+
+
+_DATE = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _date(value: object) -> str:
+    """A labeller's publication date as ``YYYY-MM-DD``, or "" (none given, or not a date)."""
+    text = str(value or "").strip()
+    return text if _DATE.match(text) else ""
 
 
 def _importable() -> None:
@@ -204,14 +218,17 @@ def pooled(labels: Path = LABELS, rounds: list[str] | None = None) -> dict[str, 
     _importable()
     from newsmon.relevance_eval import Counts
 
-    result: dict[str, dict[str, Counts]] = {"round": {}, "language": {}}
+    result: dict[str, dict[str, Counts]] = {"round": {}, "language": {}, "year": {}}
     for row in _rows(labels):
         blind = row.get("blind")
         if not blind or (rounds and row["round"] not in rounds):
             continue
-        for axis, key in (("round", row["round"]), ("language", row["language"])):
+        year = row["date"][:4] if row.get("date") else "undated"
+        for axis, key in (("round", row["round"]), ("language", row["language"]), ("year", year)):
             for k in (key, "all"):
                 result[axis].setdefault(k, Counts()).add(blind["relevant"], row["label"] == "core")
+    if set(result["year"]) <= {"undated", "all"}:
+        del result["year"]  # no dated labels among these rounds
     return result
 
 
