@@ -213,8 +213,9 @@ def _importable() -> None:
 
 
 def pooled(labels: Path = LABELS, rounds: list[str] | None = None) -> dict[str, dict[str, Counts]]:
-    """The recorded blind decisions against ``core``, counted by round and by language (key
-    ``all`` for the pool)."""
+    """The recorded blind decisions against ``core``, counted by round, by language and, when any
+    label carries its publication date, by year (``undated`` for the others; key ``all`` for the
+    pool)."""
     _importable()
     from newsmon.relevance_eval import Counts
 
