@@ -257,14 +257,10 @@ def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: 
     if not spans:
         return False
     words = [value[a:b] for a, b in spans]
-    lead = len(words) - _CUE_WINDOW_WORDS
-    window_start = len(" ".join(words[:lead])) + 1 if lead > 0 else 0
     ends = list(itertools.accumulate(len(w) + 1 for w in words))  # each word's end + 1 in the joined text
     for m in cues.finditer(" ".join(words)):
-        if m.end() <= window_start:
-            continue
-        cue_end = spans[bisect.bisect_left(ends, m.end() + 1)][1]
-        if not _CLAUSE_MARK.search(value, cue_end, start):
+        last = bisect.bisect_left(ends, m.end() + 1)  # the cue's last word
+        if last >= len(words) - _CUE_WINDOW_WORDS and not _CLAUSE_MARK.search(value, spans[last][1], start):
             return True
     return False
 
