@@ -725,6 +725,12 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Guerre en Ukraine : les plans de paix se multiplient", "La Russie et l'Ukraine.", "ceasefire_talks"),
         ("Zelensky, gli Usa vogliono la fine della guerra entro giugno", "", "ceasefire_talks"),
         ("Accordo tra Mosca e Kiev sullo scambio di 314 prigionieri", "", "exchange_agreements"),
+        # round zzn (profile 79): peace mediation in every language, a call to Putin in Italian's
+        # future tense
+        ("Selenskyj drängt Trump zu Friedensvermittlungen für Ende im Ukraine-Krieg", "", "ceasefire_talks"),
+        ("Le Vatican propose une médiation de paix entre Kiev et Moscou", "", "ceasefire_talks"),
+        ("Erdoğan offers peace mediation between Russia and Ukraine", "", "ceasefire_talks"),
+        ("Trump sentirà Putin in settimana", "Zelensky chiede garanzie per l'Ucraina.", "calls_with_putin"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2101,6 +2107,52 @@ def test_a_background_cue_does_not_reach_across_a_clause_mark(profile: TopicProf
     # the dot of "U.S." is not a sentence end
     abbrev = score_text(profile, "Russia strikes Kyiv amid U.S. talks with Ukraine", None)
     assert "background" in abbrev.matches["direct_talks"]["discounted"]
+
+
+def test_a_cue_for_talks_under_way_makes_them_the_setting(profile: TopicProfile) -> None:
+    """Round zzn (version 79): "now, while talks on a truce are under way, the Russians accused
+    Ukraine of the attack" (Polish, Ukrainian, Russian, French, Italian, Spanish)."""
+    title = "Rosja. Pożar w stacji pomiarowej Sudża. Rosjanie oskarżają Ukraińców"
+    lead = "Teraz, kiedy trwają rozmowy o wprowadzeniu rozejmu, Rosjanie oskarżyli Ukrainę o atak na ten obiekt."
+    rel = score_text(profile, title, None, lead)
+    assert "background" in rel.matches["ceasefire_talks"]["discounted"]
+    assert not rel.relevant
+    for headline in (
+        "Росія атакувала Київ, поки тривають переговори з Україною",
+        "Россия атаковала Киев, пока идут переговоры с Украиной",
+        "Drones golpean Kiev mientras avanzan las negociaciones con Rusia",
+        "Frappes sur Kiev alors que se déroulent les pourparlers avec la Russie",
+    ):
+        matches = score_text(profile, headline, None).matches
+        talks = {gid: m for gid, m in matches.items() if gid not in {"ukraine", "russia", "battlefield"}}
+        assert talks, (headline, matches)
+        assert all("background" in m.get("discounted", {}) for m in talks.values()), (headline, matches)
+
+
+@pytest.mark.parametrize(
+    ("title", "group"),
+    [
+        # a `a|b` word is one word: these terms were written as alternative phrases ("give up|hand
+        # over", "Abu Dhabi|Geneva") and matched none of them until version 79
+        ("Trump says Zelensky could cede Crimea", "ceasefire_talks"),
+        ("Will Ukraine give up Crimea for peace?", "ceasefire_talks"),
+        ("US ready to recognise Crimea as part of Russia in a deal with Ukraine", "ceasefire_talks"),
+        ("Ukraine and Russia to hold Geneva trilateral with the US", "talk_rounds"),
+        ("Trilateral in Geneva: Ukraine, Russia and US envoys meet", "talk_rounds"),
+        ("Ukraine : une trilatérale à Genève avec Moscou", "talk_rounds"),
+        ("Ucraina, trilaterale a Ginevra con Mosca", "talk_rounds"),
+        ("Ucrania: trilateral en Ginebra con Rusia", "talk_rounds"),
+        ("Russia and Ukraine completed a prisoner exchange in Belarus", "prisoner_swaps"),
+        ("Russia, Ukraine conduct fresh prisoner exchange", "prisoner_swaps"),
+        ("Зеленський: Україна не визнає Крим російським", "ceasefire_talks"),
+        ("Петиція: пауза у війні з Росією для України", "ceasefire_talks"),
+        ("Vermittlung zum Kriegsende: Vatikan bietet sich der Ukraine an", "ceasefire_talks"),
+        ("Papa Leone: un percorso di pace per l'Ucraina", "ceasefire_talks"),
+        ("La France suspend son aide à l'Ukraine", "aid_pauses"),
+    ],
+)
+def test_alternative_phrases_are_written_as_separate_terms(profile: TopicProfile, title: str, group: str) -> None:
+    assert group in score_text(profile, title, None).matches, title
 
 
 def test_zelensky_in_the_spellings_of_each_language(profile: TopicProfile) -> None:
