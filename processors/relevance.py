@@ -354,11 +354,18 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     # Does the headline name another story (a strike, another conflict, a poll, a corruption
     # scandal, sanctions: a negative or off-story group) and not this one (a topic group other
     # than a weak signal, counted or not: "talks with Trump" is about talks even where bare talks
-    # do not count; or both of its sides with no negative or off-story group: "Trump threatens
-    # Putin with tariffs unless Ukraine gets a deal" is about tariffs)? Then a generic group matched
-    # only in the summary is that story's setting. A vague headline names neither: the summary
-    # says what the item is about ("Tausch von Gefangenen" over "... direkte Gespräche ...").
-    title_on_topic = any(name == "title" and gid in compiled.story_groups for gid, name in found) or (
+    # do not count, but not one named only as the setting: "échangent frappes avant des
+    # pourparlers" is about the strikes; or both of its sides with no negative or off-story group:
+    # "Trump threatens Putin with tariffs unless Ukraine gets a deal" is about tariffs)? Then a
+    # generic group matched only in the summary is that story's setting. A vague headline names
+    # neither: the summary says what the item is about ("Tausch von Gefangenen" over "...
+    # direkte Gespräche ...").
+    title_on_topic = any(
+        name == "title"
+        and gid in compiled.story_groups
+        and not all(_after_cue(fields["title"], start, compiled.cues, compiled.cue_words) for start, _, _ in hits)
+        for (gid, name), hits in found.items()
+    ) or (
         bool(profile.title_sides)
         and all((gid, "title") in found for gid in profile.title_sides)
         and not any((gid, "title") in found for gid in compiled.other_story_groups)

@@ -731,6 +731,18 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Le Vatican propose une médiation de paix entre Kiev et Moscou", "", "ceasefire_talks"),
         ("Erdoğan offers peace mediation between Russia and Ukraine", "", "ceasefire_talks"),
         ("Trump sentirà Putin in settimana", "Zelensky chiede garanzie per l'Ucraina.", "calls_with_putin"),
+        # round zzo (profile 80): Crimea staying Russian, optimism about peace, the diplomatic path,
+        # a de-escalation of strikes, talks in London, Trump "échanger avec" Putin
+        ("Die Krim bleibt laut Trump russisch", "", "ceasefire_talks"),
+        ("Ukraine : Zelensky à Paris, Trump se dit optimiste sur la paix", "", "ceasefire_talks"),
+        ("Дипломатический путь быстрее: Зеленский о возвращении территорий Украины", "", "ceasefire_talks"),
+        ("США снова предложили деэскалацию ударов по энергетике — Зеленский", "", "truce_announcements"),
+        ("Почему сорвались переговоры в Лондоне", "Переговоры по Украине перенесли.", "talk_rounds"),
+        (
+            "Guerre en Ukraine : Donald Trump prévoit d'échanger avec Vladimir Poutine la semaine prochaine",
+            "",
+            "calls_with_putin",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2107,6 +2119,23 @@ def test_a_background_cue_does_not_reach_across_a_clause_mark(profile: TopicProf
     # the dot of "U.S." is not a sentence end
     abbrev = score_text(profile, "Russia strikes Kyiv amid U.S. talks with Ukraine", None)
     assert "background" in abbrev.matches["direct_talks"]["discounted"]
+
+
+def test_a_headline_naming_the_talks_only_as_the_setting_is_about_something_else(profile: TopicProfile) -> None:
+    """Round zzo (version 80): "Ukraine and Russia trade strikes and accusations ahead of talks"
+    names the talks only after a cue: the headline is about the strikes, so the truce its summary
+    names is that story's setting, as under any headline that names another kind of news."""
+    title = "L'Ukraine et la Russie échangent frappes et accusations avant des pourparlers"
+    lead = (
+        "Alors que des pourparlers sont prévus lundi, l'Ukraine et la Russie ont échangé des frappes. "
+        "Cette semaine, Donald Trump et Vladimir Poutine se sont accordés pour une trêve."
+    )
+    rel = score_text(profile, title, None, lead)
+    assert rel.matches["ceasefire_talks"]["discounted"] == {"off_topic_headline": ["trêve"]}
+    assert not rel.relevant
+    # the talks named outside the cue's reach keep the headline on the story
+    named = score_text(profile, "Frappes sur Kiev : les pourparlers avec la Russie reprennent", None, lead)
+    assert "discounted" not in named.matches["ceasefire_talks"]
 
 
 def test_a_cue_for_talks_under_way_makes_them_the_setting(profile: TopicProfile) -> None:
