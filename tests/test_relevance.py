@@ -743,6 +743,10 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "",
             "calls_with_putin",
         ),
+        # round zzp (profile 81): concessions by both sides or by one of them, the Oval Office
+        ("Vance dostrzega sukces Trumpa. Znaczące ustępstwa Rosji", "", "ceasefire_talks"),
+        ("Vance: Russia has made significant concessions, Ukraine too", "", "ceasefire_talks"),
+        ("В Овальному кабінеті відновились переговори Зеленського, Трампа та Європи", "", "zelensky_meetings"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -2138,6 +2142,20 @@ def test_a_headline_naming_the_talks_only_as_the_setting_is_about_something_else
     assert "discounted" not in named.matches["ceasefire_talks"]
 
 
+def test_russian_gas_in_a_headline_is_another_kind_of_news(profile: TopicProfile) -> None:
+    """Round zzp (version 81): the end of Russian gas transit through Ukraine is that story, and an
+    "agreement with Moscow" its summary names is the gas contract, not the talks."""
+    rel = score_text(
+        profile,
+        "Kiev chiude i rubinetti al gas russo verso l'Europa",
+        None,
+        "Il 2025 si apre con un nuovo colpo. Kiev ha interrotto il transito di gas russo, non rinnovando un "
+        "accordo con Mosca che garantiva forniture a Slovacchia e Austria.",
+    )
+    assert "other_news" in rel.matches
+    assert not rel.relevant
+
+
 def test_a_cue_for_talks_under_way_makes_them_the_setting(profile: TopicProfile) -> None:
     """Round zzn (version 79): "now, while talks on a truce are under way, the Russians accused
     Ukraine of the attack" (Polish, Ukrainian, Russian, French, Italian, Spanish)."""
@@ -2151,6 +2169,10 @@ def test_a_cue_for_talks_under_way_makes_them_the_setting(profile: TopicProfile)
         "Россия атаковала Киев, пока идут переговоры с Украиной",
         "Drones golpean Kiev mientras avanzan las negociaciones con Rusia",
         "Frappes sur Kiev alors que se déroulent les pourparlers avec la Russie",
+        # version 81: the run-up to talks ("A l'approche du sommet", "в преддверии переговоров")
+        "Russia pounds Kyiv in the run-up to talks with Ukraine",
+        "Удары по Киеву в преддверии переговоров с Украиной",
+        "Frappes sur Kiev à l'approche des pourparlers avec la Russie",
     ):
         matches = score_text(profile, headline, None).matches
         talks = {gid: m for gid, m in matches.items() if gid not in {"ukraine", "russia", "battlefield"}}
