@@ -1078,7 +1078,7 @@ def test_web_labels_are_well_formed() -> None:
     assert len({r["url"] for r in rows}) == len(rows)
     assert {r["round"] for r in rows} == set("abcdefghijklmnopqrstuvwxyz") | {
         "z" + c for c in "abcdefghijklmnopqrstuvwxyz"
-    } | {"zza", "zzb", "zzc", "zzd", "zze", "zzf", "zzg", "zzh", "zzi", "zzj", "zzk", "zzl", "zzm", "zzn", "zzo", "zzp"}
+    } | {"zza", "zzb", "zzc", "zzd", "zze", "zzf", "zzg", "zzh", "zzi", "zzj", "zzk", "zzl", "zzm", "zzn", "zzo", "zzp", "zzq"}
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
     blind = [r for r in rows if "blind" in r]
