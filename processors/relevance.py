@@ -55,7 +55,7 @@ from typing import Any
 from newsmon.config import TopicProfile
 
 FIELDS = ("title", "description", "text")
-_WORD_RE = re.compile(r"\w+(?:['\-]\w+)*")
+_WORD_RE = re.compile(r"\w+(?:['\-.]\w+)*")
 _CUE_WINDOW_WORDS = 4
 # A comma, colon or semicolon, or a sentence end (not the dot of a one-letter abbreviation: "u.s.")
 _CLAUSE_MARK = re.compile(r"[,:;]|(?<!\b\w)[.!?](?=\s|$)")
