@@ -57,8 +57,9 @@ from newsmon.config import TopicProfile
 FIELDS = ("title", "description", "text")
 _WORD_RE = re.compile(r"\w+(?:['\-.]\w+)*")
 _CUE_WINDOW_WORDS = 4
-# A comma, colon or semicolon, or a sentence end (not the dot of a one-letter abbreviation: "u.s.")
-_CLAUSE_MARK = re.compile(r"[,:;]|(?<!\b\w)[.!?](?=\s|$)")
+# A comma, colon or semicolon, or a sentence end (not the dot of a one-letter abbreviation, "u.s.",
+# nor the last dot of a dotted one, "ee.uu.")
+_CLAUSE_MARK = re.compile(r"[,:;]|(?<!\b\w)(?<!\.\w\w)[.!?](?=\s|$)")
 _LEAD_WORDS = 3
 _HYPHEN = r"\s*[-\u2010\u2011\u2013\u2014]\s*"
 

@@ -754,6 +754,10 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "ceasefire_talks",
         ),
         ("Kremlin: Trump asked Putin halt strikes Kyiv until February 1", "", "truce_announcements"),
+        # round zzr (profile 83): the venue before the talks, a negotiated solution in Italian
+        ("Zelensky atterrato a Gedda per i colloqui con sauditi e americani", "", "talk_rounds"),
+        ("Что обсуждали в Абу-Даби: хроника событий", "Подробности о переговорах по Украине.", "talk_rounds"),
+        ("Putin e Zelensky, Trump perno della soluzione negoziale", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -1385,7 +1389,8 @@ def test_a_generic_word_in_the_headline_does_not_put_it_on_topic(profile: TopicP
         "Ukraine's parliament argues over spending while territorial concessions are discussed.",
     )
     assert not budget.relevant
-    assert "off_topic_headline" in budget.matches["ceasefire_talks"]["discounted"]
+    # the setting twice over: under a headline about the budget, and after "while" (version 83)
+    assert budget.matches["ceasefire_talks"]["discounted"].keys() & {"off_topic_headline", "background"}
     poll = score_text(
         profile,
         "Territory for peace? What Ukrainians think",
@@ -2168,6 +2173,20 @@ def test_a_headline_naming_the_talks_only_as_the_setting_is_about_something_else
     assert "discounted" not in named.matches["ceasefire_talks"]
 
 
+def test_russian_troops_sent_into_ukraine_in_2022_are_not_a_reassurance_force(profile: TopicProfile) -> None:
+    """Round zzr (version 83): "the Kremlin ordered troops into Ukraine on February 24, 2022" is
+    the invasion; sending or deploying troops into Ukraine is the reassurance force."""
+    invasion = score_text(
+        profile,
+        "Ukraine marks four years since Russian invasion",
+        None,
+        "Tens of thousands of lives have been lost since the Kremlin ordered troops into Ukraine.",
+    )
+    assert "reassurance_force" not in invasion.matches
+    force = score_text(profile, "Starmer ready to send British troops into Ukraine after a ceasefire", None)
+    assert "reassurance_force" in force.matches
+
+
 def test_the_oval_office_is_a_meeting_only_with_one(profile: TopicProfile) -> None:
     """Round zzq (version 82): Trump speaks to reporters in the Oval Office every day; the room
     names a Trump-Zelensky meeting only beside a meeting, talks or Zelensky."""
@@ -2216,6 +2235,11 @@ def test_a_cue_for_talks_under_way_makes_them_the_setting(profile: TopicProfile)
         # version 82: a concession ("even if the US opens talks with Moscow")
         "Deutschland sagt der Ukraine Hilfe zu, auch wenn Washington Gespräche mit Moskau aufnimmt",
         "UK pledges more help for Ukraine even as the US opens talks with Moscow",
+        # version 83: "while" and "before" ("Ataque ruso en Odesa deja muertos mientras EU impulsa plan
+        # de paz", "just days before the Trump-Putin summit")
+        "Ataque ruso en Odesa deja muertos mientras EE.UU. impulsa un plan de paz con Rusia",
+        "Russia pounds Kharkiv just days before the peace talks with Ukraine",
+        "Raid russo su Kiev mentre proseguono i negoziati con la Russia",
     ):
         matches = score_text(profile, headline, None).matches
         talk_groups = {"direct_talks", "talks_with_russia", "ceasefire_talks", "talk_rounds", "exchange_agreements"}
