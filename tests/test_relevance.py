@@ -2174,6 +2174,15 @@ def test_a_headline_naming_the_talks_only_as_the_setting_is_about_something_else
     assert "discounted" not in named.matches["ceasefire_talks"]
 
 
+def test_a_refusal_to_stop_strikes_until_a_surrender_is_not_a_truce(profile: TopicProfile) -> None:
+    """Version 84: a halt or pause of strikes until a date is a truce ("Trump asked Putin halt
+    strikes Kyiv until February 1"); "will not stop strikes until Kyiv gives up" is not."""
+    truce = score_text(profile, "Kremlin: Trump asked Putin halt strikes Kyiv until February 1", None)
+    assert "truce_announcements" in truce.matches
+    refusal = score_text(profile, "Putin says Russia will not stop strikes on Ukraine until Kyiv gives up", None)
+    assert "truce_announcements" not in refusal.matches
+
+
 def test_russian_troops_sent_into_ukraine_in_2022_are_not_a_reassurance_force(profile: TopicProfile) -> None:
     """Round zzr (version 83): "the Kremlin ordered troops into Ukraine on February 24, 2022" is
     the invasion; sending or deploying troops into Ukraine is the reassurance force."""
