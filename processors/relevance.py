@@ -44,6 +44,7 @@ The evidence lists, per term group, the terms matched in each field (``title``,
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -352,6 +353,7 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     )
     groups, spans = _counting_spans(compiled.groups, found)
     lead_end = _lead_end(fields["description"])
+
     # Does the headline name another story (a strike, another conflict, a poll, a corruption
     # scandal, sanctions: a negative or off-story group) and not this one (a topic group other
     # than a weak signal, counted or not: "talks with Trump" is about talks even where bare talks
@@ -361,10 +363,13 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     # generic group matched only in the summary is that story's setting. A vague headline names
     # neither: the summary says what the item is about ("Tausch von Gefangenen" over "...
     # direkte Gespräche ...").
+    @functools.cache
+    def behind_cue(name: str, start: int) -> bool:
+        # asked for a headline's matches here and again when they are weighed below
+        return _after_cue(fields[name], start, compiled.cues, compiled.cue_words)
+
     title_on_topic = any(
-        name == "title"
-        and gid in compiled.story_groups
-        and not all(_after_cue(fields["title"], start, compiled.cues, compiled.cue_words) for start, _, _ in hits)
+        name == "title" and gid in compiled.story_groups and not all(behind_cue("title", start) for start, _, _ in hits)
         for (gid, name), hits in found.items()
     ) or (
         bool(profile.title_sides)
@@ -383,14 +388,13 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
         best = 0.0
         body_mentions = 0
         for name in FIELDS:
-            value = fields[name]
             for start, end, term in found.get((group.group_id, name), ()):
                 if (group.group_id, name, start, end) not in spans:
                     continue
                 terms_found.setdefault(name, set()).add(term)
                 factor = factors[name]
                 if group.topic:
-                    if _after_cue(value, start, compiled.cues, compiled.cue_words):
+                    if behind_cue(name, start):
                         factor *= profile.background_factor
                         discounted.setdefault("background", set()).add(term)
                     elif name == "description" and group.generic and title_off_story and start >= lead_end:
