@@ -762,12 +762,53 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         # profile 85: a German meeting with its verb last, the 28 points without the word "plan"
         ("Trump würde Putin gerne bald treffen", "Er könne den Krieg gegen die Ukraine beenden.", "putin_meetings"),
         ("Nie zdradzę Ukrainy. Zełenski o 28 trudnych punktach", "Albo trudne 28 punktów Trumpa.", "ceasefire_talks"),
+        # round zzt (profile 86): a deadline for peace, US mediation, work on peace, the conflict's
+        # end by a date, a temporary administration, guaranteeing security, Trump's "carnage",
+        # a Trump-Putin summit in Polish
+        ("US sets June deadline for a peace deal between Russia and Ukraine", "", "ceasefire_talks"),
+        ("Macron et Starmer font le point sur la médiation américaine", "Zelensky sera à Londres.", "ceasefire_talks"),
+        ("Работа над миром в Украине: Зеленский рассказал детали", "", "ceasefire_talks"),
+        (
+            "Кремль не знает, на чем строятся планы Киева",
+            "Речь о завершении конфликта до конца года.",
+            "ceasefire_talks",
+        ),
+        ("Putin proponuje tymczasowy zarząd nad Ukrainą", "", "russian_demands"),
+        ("Zelenski se reúne con líderes para garantizar una seguridad real a Ucrania", "", "security_guarantees"),
+        ("США працюють над припиненням різанини між Росією та Україною", "Заявив Трамп.", "end_war_pledges"),
+        ("Szczyt Donald Trump - Władimir Putin w Budapeszcie się oddala", "", "putin_meetings"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
     rel = score_text(profile, title, None, description)
     assert group in rel.matches
     assert rel.relevant
+
+
+def test_north_korean_troops_and_bombing_are_the_war_not_the_talks(profile: TopicProfile) -> None:
+    # round zzt: the bare troop-deployment terms of the reassurance force took North Korea's
+    # troops sent to Russia; a bombing in the headline is a strike report
+    troops = score_text(
+        profile,
+        "La Corée du Nord confirme le déploiement de troupes en Russie",
+        None,
+        "Pyongyang dit que ses soldats ont aidé Moscou dans la région de Koursk, face à l'armée ukrainienne.",
+    )
+    assert "north_korean_troops" in troops.matches
+    assert not troops.relevant
+    force = score_text(
+        profile, "Macron n'exclut pas le déploiement de troupes en Ukraine", None, "Après un cessez-le-feu."
+    )
+    assert "north_korean_troops" not in force.matches
+    assert force.relevant
+    bombing = score_text(
+        profile,
+        "Trump o rosyjskim bombardowaniu Kijowa: przestań",
+        None,
+        "Zaapelował do Putina, by zawarł umowę pokojową.",
+    )
+    assert "battlefield" in bombing.matches
+    assert not bombing.relevant
 
 
 def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
