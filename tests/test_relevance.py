@@ -777,6 +777,10 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zelenski se reúne con líderes para garantizar una seguridad real a Ucrania", "", "security_guarantees"),
         ("США працюють над припиненням різанини між Росією та Україною", "Заявив Трамп.", "end_war_pledges"),
         ("Szczyt Donald Trump - Władimir Putin w Budapeszcie się oddala", "", "putin_meetings"),
+        # round zzu (profile 87): territories to give up, talks with Trump, settling the Ukraine crisis
+        ("Neuer Entwurf: Ukraine soll Gebiete an Russland abtreten", "", "ceasefire_talks"),
+        ("Zelensky flies to Washington for talks with Trump", "", "zelensky_meetings"),
+        ("Trump à l'ONU : résoudre la crise ukrainienne est plus dur que prévu", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -809,6 +813,29 @@ def test_north_korean_troops_and_bombing_are_the_war_not_the_talks(profile: Topi
     )
     assert "battlefield" in bombing.matches
     assert not bombing.relevant
+
+
+def test_nuclear_deterrence_forces_and_the_day_of_a_summit(profile: TopicProfile) -> None:
+    # round zzu: Russia's "силы сдерживания" are its nuclear forces unless they are Europe's or
+    # for Ukraine; a strike "on the day of" a summit has the summit as its setting
+    nuclear = score_text(
+        profile,
+        "Последние новости о военной операции в Украине",
+        None,
+        "Президент РФ приказал перевести силы сдерживания в особый режим дежурства.",
+    )
+    assert "reassurance_force" not in nuclear.matches
+    assert not nuclear.relevant
+    europe = score_text(profile, "Европейские силы сдерживания для Украины", None, "")
+    assert "reassurance_force" in europe.matches
+    strikes = score_text(
+        profile,
+        "Зеленський відреагував на удари РФ у день саміту Путіна і Трампа",
+        None,
+        "Удари по Україні у день зустрічі Трампа і Путіна.",
+    )
+    assert "background" in strikes.matches["putin_meetings"]["discounted"]
+    assert not strikes.relevant
 
 
 def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
