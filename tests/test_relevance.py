@@ -781,6 +781,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Neuer Entwurf: Ukraine soll Gebiete an Russland abtreten", "", "ceasefire_talks"),
         ("Zelensky flies to Washington for talks with Trump", "", "zelensky_meetings"),
         ("Trump à l'ONU : résoudre la crise ukrainienne est plus dur que prévu", "", "ceasefire_talks"),
+        # round zzv (profile 88): the US plan, leaving the Donbas, a request not to fire on Kyiv, a
+        # meeting with the verb last in German
+        ("Zelensky attende la risposta russa al piano Usa", "", "ceasefire_talks"),
+        ("Zelensky: non lascerò mai il Donbass", "", "ceasefire_talks"),
+        ("Трамп попросил Путина не стрелять по Киеву", "", "truce_announcements"),
+        (
+            "Trump will Selenskyj in Florida empfangen",
+            "Es geht um die Beendigung des Krieges mit Russland.",
+            "zelensky_meetings",
+        ),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -836,6 +846,21 @@ def test_nuclear_deterrence_forces_and_the_day_of_a_summit(profile: TopicProfile
     )
     assert "background" in strikes.matches["putin_meetings"]["discounted"]
     assert not strikes.relevant
+
+
+def test_greenland_is_another_story_and_na_foni_is_a_cue(profile: TopicProfile) -> None:
+    # round zzv: a US plan for Greenland is not the US plan for Ukraine; "на фоні" is a setting
+    greenland = score_text(profile, "Plan USA na przejęcie kontroli nad Grenlandią. Rosyjski patent", None, "")
+    assert "other_conflicts" in greenland.matches
+    assert not greenland.relevant
+    blasts = score_text(
+        profile,
+        "У Києві на фоні «перемир’я» пролунала низка вибухів",
+        None,
+        "Після телефонної розмови Трампа та Путіна у Києві пролунали вибухи.",
+    )
+    assert "background" in blasts.matches["ceasefire_talks"]["discounted"]
+    assert not blasts.relevant
 
 
 def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
