@@ -444,6 +444,10 @@ class TopicProfile(_Strict):
     # Words that make a following topic match the setting rather than the subject
     # ("amid peace talks"): such a match counts background_factor of its weight.
     background_cues: dict[str, list[str]] = Field(default_factory=dict)
+    # Words that make a following topic match the setting only in a field that also names
+    # another kind of news (a negative group: a strike, another war): "Rusia ataca Ucrania tras el
+    # anuncio de una tregua" is a strike report, "Zelensky after talks with Trump: ..." is not.
+    setting_cues: dict[str, list[str]] = Field(default_factory=dict)
     background_factor: float = Field(default=1.0, ge=0.0, le=1.0)
     # Anchor groups that name the two sides of the story (Ukraine, Russia): a headline naming all
     # of them is about the sides' dealings, so a generic topic match in its summary is the

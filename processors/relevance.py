@@ -29,6 +29,9 @@ The model (all numbers come from ``config/topic.yaml``):
   the item's topic match.
 - A topic match right after a background cue ("amid peace talks", "trotz der Gespräche",
   "na tle rozmów") counts ``background_factor``: the talks are the setting, not the subject.
+  So does one right after a setting cue ("after", "tras", "nach") in a field that also names
+  another kind of news (a negative match): "Rusia ataca a Ucrania tras el anuncio de una tregua"
+  is a strike report, "Zelensky after talks with Trump: ..." is about the talks.
 - ``negative`` groups (other conflicts' ceasefires, opinion polls, ...) subtract their weight,
   except for a match inside a topic match ("attacks" in "halt attacks on energy" is the truce)
   and when one of the group's ``unless`` topic groups counts too (a poll on sending soldiers
@@ -190,6 +193,10 @@ class _Compiled:
     other_story_groups: frozenset[str]
     # The longest background cue, in words ("con el telón de fondo": 5).
     cue_words: int
+    # Cues that mark the setting only beside another kind of news (``setting_cues``).
+    setting_cues: re.Pattern[str] | None
+    setting_cue_words: int
+    negative_groups: frozenset[str]
 
 
 # The compiled form of the last few profile objects, by identity: dumping a 3,000-term profile to
@@ -241,9 +248,14 @@ def _compile_json(profile_json: str) -> _Compiled:
     all_cues = [c for cues in profile.background_cues.values() for c in cues]
     cues = _alternation(all_cues)
     cue_words = max((len(_WORD_RE.findall(c)) for c in all_cues), default=1)
+    setting = [c for cues in profile.setting_cues.values() for c in cues]
+    setting_words = max((len(_WORD_RE.findall(c)) for c in setting), default=1)
     story = frozenset(g.group_id for g in groups if g.topic and not g.supporting and g.weight >= 1.0)
     other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
-    return _Compiled(tuple(groups), cues, profile, story, other, cue_words)
+    negative = frozenset(g.group_id for g in groups if g.negative)
+    return _Compiled(
+        tuple(groups), cues, profile, story, other, cue_words, _alternation(setting), setting_words, negative
+    )
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int) -> bool:
@@ -363,10 +375,17 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     # generic group matched only in the summary is that story's setting. A vague headline names
     # neither: the summary says what the item is about ("Tausch von Gefangenen" over "...
     # direkte Gespräche ...").
+    # Fields naming another kind of news (a negative match that is not part of a topic match):
+    # there a setting cue ("tras", "nach", "після") makes the story the setting too.
+    beside_other_news = {name for gid, name, _, _ in spans if gid in compiled.negative_groups}
+
     @functools.cache
     def behind_cue(name: str, start: int) -> bool:
         # asked for a headline's matches here and again when they are weighed below
-        return _after_cue(fields[name], start, compiled.cues, compiled.cue_words)
+        return _after_cue(fields[name], start, compiled.cues, compiled.cue_words) or (
+            name in beside_other_news
+            and _after_cue(fields[name], start, compiled.setting_cues, compiled.setting_cue_words)
+        )
 
     title_on_topic = any(
         name == "title" and gid in compiled.story_groups and not all(behind_cue("title", start) for start, _, _ in hits)

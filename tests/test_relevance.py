@@ -791,6 +791,11 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
             "Es geht um die Beendigung des Krieges mit Russland.",
             "zelensky_meetings",
         ),
+        # round zzw (profile 89): diplomatic means, a request not to attack Kyiv in Spanish's
+        # subjunctive, a summit at the White House in Polish
+        ("Zelensky veut la fin de la guerre par des moyens diplomatiques", "", "ceasefire_talks"),
+        ("Trump le pidió a Putin que no atacara a Kiev durante una semana", "", "truce_announcements"),
+        ("Europejska odpowiedź na szczyt w Białym Domu", "Po spotkaniu Trumpa i Zełenskiego.", "zelensky_meetings"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -861,6 +866,57 @@ def test_greenland_is_another_story_and_na_foni_is_a_cue(profile: TopicProfile) 
     )
     assert "background" in blasts.matches["ceasefire_talks"]["discounted"]
     assert not blasts.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Rusia ataca a Ucrania con un misil y 111 drones tras el anuncio de una tregua energética", ""),
+        ("Ripresi i bombardamenti russi sull'Ucraina dopo la tregua di tre giorni", ""),
+        ("Россия и Украина обменялись ударами после разговора Трампа и Путина", ""),
+        ("Rusia lanzó más de 500 ataques contra Ucrania, después de la cumbre Trump-Putin", ""),
+    ],
+)
+def test_a_strike_after_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str, description: str) -> None:
+    # round zzw: "after" marks the talks as the setting in a headline that names a strike
+    rel = score_text(profile, title, None, description)
+    assert any("background" in m.get("discounted", {}) for m in rel.matches.values())
+    assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zelensky after talks with Trump: security guarantees are agreed",
+        "Selenskyj nach dem Treffen mit Trump: Waffenruhe in Reichweite",
+        "Зеленський після зустрічі з Трампом: мирний план майже готовий",
+    ],
+)
+def test_after_the_talks_with_no_other_news_they_stay_the_subject(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None, "")
+    assert not any("background" in m.get("discounted", {}) for m in rel.matches.values())
+    assert rel.relevant
+
+
+def test_the_iran_war_in_a_headline_is_another_war(profile: TopicProfile) -> None:
+    # round zzw: Trump and Putin on the phone about the war on Iran
+    iran = score_text(
+        profile,
+        "Roundup: Trump und Putin haben über Iran-Krieg gesprochen",
+        None,
+        "Das Telefonat mit dem Kreml habe eine Stunde gedauert.",
+    )
+    assert "iran_war" in iran.matches
+    assert not iran.relevant
+    # in a summary it is why the talks were put off: not looked for there
+    talks = score_text(
+        profile,
+        "Ukraine talks in Abu Dhabi postponed",
+        None,
+        "The trilateral round between Russia, Ukraine and the US waits because of the war on Iran.",
+    )
+    assert "iran_war" not in talks.matches
+    assert talks.relevant
 
 
 def test_talking_to_russia_is_the_subject_of_a_summary_that_names_it(profile: TopicProfile) -> None:
