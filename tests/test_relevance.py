@@ -796,6 +796,8 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Zelensky veut la fin de la guerre par des moyens diplomatiques", "", "ceasefire_talks"),
         ("Trump le pidió a Putin que no atacara a Kiev durante una semana", "", "truce_announcements"),
         ("Europejska odpowiedź na szczyt w Białym Domu", "Po spotkaniu Trumpa i Zełenskiego.", "zelensky_meetings"),
+        # round zzx (profile 90): an obstacle to peace in Russian
+        ("Зеленский: Украина никогда не будет препятствием для мира", "Ответ Трампу.", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
@@ -875,6 +877,8 @@ def test_greenland_is_another_story_and_na_foni_is_a_cue(profile: TopicProfile) 
         ("Ripresi i bombardamenti russi sull'Ucraina dopo la tregua di tre giorni", ""),
         ("Россия и Украина обменялись ударами после разговора Трампа и Путина", ""),
         ("Rusia lanzó más de 500 ataques contra Ucrania, después de la cumbre Trump-Putin", ""),
+        # round zzx: a capture before the talks, in German ("vor" beside a strike word)
+        ("Putin verkündet Einnahme von Pokrowsk vor Treffen mit Witkoff", "Die Stadt im Osten der Ukraine."),
     ],
 )
 def test_a_strike_after_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str, description: str) -> None:
@@ -896,6 +900,18 @@ def test_after_the_talks_with_no_other_news_they_stay_the_subject(profile: Topic
     rel = score_text(profile, title, None, "")
     assert not any("background" in m.get("discounted", {}) for m in rel.matches.values())
     assert rel.relevant
+
+
+def test_fighting_in_a_headline_makes_the_talks_in_its_summary_the_setting(profile: TopicProfile) -> None:
+    # round zzx: a live digest headed by fighting in Kursk, with Starmer's call for talks below
+    rel = score_text(
+        profile,
+        "Krieg gegen die Ukraine ++ Weiter Kämpfe im Gebiet Kursk ++",
+        None,
+        "Im Gebiet Kursk wird gekämpft. Starmer ruft dazu auf, Russland in Verhandlungen über einen Frieden zu zwingen.",
+    )
+    assert "battlefield" in rel.matches
+    assert not rel.relevant
 
 
 def test_the_iran_war_in_a_headline_is_another_war(profile: TopicProfile) -> None:
