@@ -908,7 +908,7 @@ def test_fighting_in_a_headline_makes_the_talks_in_its_summary_the_setting(profi
         profile,
         "Krieg gegen die Ukraine ++ Weiter Kämpfe im Gebiet Kursk ++",
         None,
-        "Im Gebiet Kursk wird gekämpft. Starmer ruft dazu auf, Russland in Verhandlungen über einen Frieden zu zwingen.",
+        "Im Gebiet Kursk wird gekämpft. Starmer will Russland in Verhandlungen über einen Frieden zwingen.",
     )
     assert "battlefield" in rel.matches
     assert not rel.relevant
