@@ -798,6 +798,16 @@ def test_a_summary_opening_with_the_talks_is_about_them(profile: TopicProfile) -
         ("Europejska odpowiedź na szczyt w Białym Domu", "Po spotkaniu Trumpa i Zełenskiego.", "zelensky_meetings"),
         # round zzx (profile 90): an obstacle to peace in Russian
         ("Зеленский: Украина никогда не будет препятствием для мира", "Ответ Трампу.", "ceasefire_talks"),
+        # round zzy (profile 91): Trump's pledges in the first person, Putin meeting Trump in
+        # Polish, the timeline of peace in Russian
+        ("Trump: metterò fine alla guerra in Ucraina", "", "end_war_pledges"),
+        ("Trump: I will end the war in Ukraine within months", "", "end_war_pledges"),
+        (
+            "Putin o spotkaniu z Trumpem. ZEA jako możliwa lokalizacja",
+            "Uszakow: w przyszłym tygodniu.",
+            "putin_meetings",
+        ),
+        ("Зеленский впервые услышал о сроках мира от Трампа", "", "ceasefire_talks"),
     ],
 )
 def test_terms_learned_from_the_web_rounds(profile: TopicProfile, title: str, description: str, group: str) -> None:
