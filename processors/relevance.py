@@ -375,9 +375,10 @@ def score_text(profile: TopicProfile, title: str | None, text: str | None, descr
     # generic group matched only in the summary is that story's setting. A vague headline names
     # neither: the summary says what the item is about ("Tausch von Gefangenen" over "...
     # direkte Gespräche ...").
-    # Fields naming another kind of news (a negative match that is not part of a topic match):
-    # there a setting cue ("tras", "nach", "після") makes the story the setting too.
-    beside_other_news = {name for gid, name, _, _ in spans if gid in compiled.negative_groups}
+    # A headline or summary naming another kind of news (a negative match that is not part of a
+    # topic match): there a setting cue ("tras", "nach", "після") makes the story the setting
+    # too. Not a body: a long text names a strike somewhere, and "after" is everywhere in it.
+    beside_other_news = {name for gid, name, _, _ in spans if gid in compiled.negative_groups and name != "text"}
 
     @functools.cache
     def behind_cue(name: str, start: int) -> bool:

@@ -924,6 +924,16 @@ def test_fighting_in_a_headline_makes_the_talks_in_its_summary_the_setting(profi
     assert not rel.relevant
 
 
+def test_setting_cues_are_read_in_headlines_and_summaries_not_in_a_body(profile: TopicProfile) -> None:
+    body = (
+        "Russian drones attacked Kyiv overnight. After the peace talks in Geneva, the delegations "
+        "agreed on the security guarantees for Ukraine and on a ceasefire along the front line."
+    )
+    rel = score_text(profile, "Ukraine and Russia: what the delegations agreed", body, None)
+    assert "background" not in rel.matches["ceasefire_talks"].get("discounted", {})
+    assert rel.relevant
+
+
 def test_the_iran_war_in_a_headline_is_another_war(profile: TopicProfile) -> None:
     # round zzw: Trump and Putin on the phone about the war on Iran
     iran = score_text(
