@@ -245,17 +245,19 @@ def _compile_json(profile_json: str) -> _Compiled:
                 regex=regex,
             )
         )
-    all_cues = [c for cues in profile.background_cues.values() for c in cues]
-    cues = _alternation(all_cues)
-    cue_words = max((len(_WORD_RE.findall(c)) for c in all_cues), default=1)
-    setting = [c for cues in profile.setting_cues.values() for c in cues]
-    setting_words = max((len(_WORD_RE.findall(c)) for c in setting), default=1)
+    cues, cue_words = _cue_pattern(profile.background_cues)
+    setting_cues, setting_words = _cue_pattern(profile.setting_cues)
     story = frozenset(g.group_id for g in groups if g.topic and not g.supporting and g.weight >= 1.0)
     other = frozenset(g.group_id for g in groups if g.negative or g.off_story)
     negative = frozenset(g.group_id for g in groups if g.negative)
-    return _Compiled(
-        tuple(groups), cues, profile, story, other, cue_words, _alternation(setting), setting_words, negative
-    )
+    return _Compiled(tuple(groups), cues, profile, story, other, cue_words, setting_cues, setting_words, negative)
+
+
+def _cue_pattern(by_language: dict[str, list[str]]) -> tuple[re.Pattern[str] | None, int]:
+    """One pattern for the cues of every language, and the longest cue in words (how far back
+    ``_after_cue`` looks for a cue's first word)."""
+    cues = [c for terms in by_language.values() for c in terms]
+    return _alternation(cues), max((len(_WORD_RE.findall(c)) for c in cues), default=1)
 
 
 def _after_cue(value: str, start: int, cues: re.Pattern[str] | None, cue_words: int) -> bool:
