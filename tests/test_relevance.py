@@ -2566,3 +2566,44 @@ def test_a_profile_object_is_compiled_once_and_a_changed_copy_anew(profile: Topi
     strict = profile.model_copy(update={"threshold": 100.0})
     assert score_text(profile, headline, None).relevant
     assert not score_text(strict, headline, None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Putin: Rosja domaga się usunięcia pierwotnych przyczyn wojny w Ukrainie",
+        "Putin insists on eliminating the root causes of the conflict in Ukraine",
+        "Путин: Россия добивается устранения первопричин конфликта на Украине",
+        "Kremlin: la paix en Ukraine passe par les causes profondes du conflit",
+    ],
+)
+def test_putins_root_causes_are_his_terms_for_the_deal(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert "russian_demands" in rel.matches
+    assert rel.relevant
+
+
+def test_an_assassination_in_a_headline_makes_talks_in_its_summary_the_setting(profile: TopicProfile) -> None:
+    # round ya: Moscow blames Kyiv for killing a general; the next talks are the lead's second sentence
+    rel = score_text(
+        profile,
+        "Ukraine-Krieg: Moskau wirft Ukraine Beteiligung an Attentat auf General vor",
+        None,
+        "In Kiew fehlt die Heizung. Selenskyj erwartet die nächsten Verhandlungen über ein Ende des "
+        "Ukraine-Krieges in den USA.",
+    )
+    assert "other_news" in rel.matches
+    assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "As Russia and Ukraine sign energy and Black Sea agreements, drones rain down on Ukrainian cities",
+        "Ursula von der Leyen arrives in Paris for the meeting of European leaders on security and defense of Ukraine",
+    ],
+)
+def test_the_black_sea_agreements_and_meetings_on_ukraines_security_are_the_talks(
+    profile: TopicProfile, title: str
+) -> None:
+    assert score_text(profile, title, None).relevant
