@@ -2608,3 +2608,33 @@ def test_the_black_sea_agreements_and_meetings_on_ukraines_security_are_the_talk
     profile: TopicProfile, title: str
 ) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round yb: territorial demands, a peace referendum, US-Russia talks named by both sides
+        "Putin droht mit weiteren Gebietsforderungen an die Ukraine",
+        "Russia's territorial demands on Ukraine grow before the next round",
+        "Medienbericht: Selenskyj will Wahl und Friedensreferendum für Mai ansetzen",
+        "Переговори США та Росії щодо України, заяви Трампа: головне за ніч",
+        "Переговоры США и России по Украине продолжатся в Абу-Даби",
+    ],
+)
+def test_territorial_demands_a_peace_referendum_and_us_russia_talks_are_the_story(
+    profile: TopicProfile, title: str
+) -> None:
+    assert score_text(profile, title, None).relevant
+
+
+def test_an_advance_before_the_alaska_summit_is_a_front_line_report(profile: TopicProfile) -> None:
+    # round yb: "natarcie" (an advance) is a battlefield word; the summit is the setting ("przed")
+    rel = score_text(
+        profile,
+        "Największe natarcie na Ukrainę tuż przed rozmowami na Alasce",
+        None,
+        "Kilka dni przed szczytem Trump-Putin armia rosyjska dokonała największego natarcia od roku; Rosja przejęła "
+        "110 km² terytorium.",
+    )
+    assert "battlefield" in rel.matches
+    assert not rel.relevant
