@@ -60,7 +60,9 @@ from newsmon.config import TopicProfile
 
 FIELDS = ("title", "description", "text")
 _WORD_RE = re.compile(r"\w+(?:['\-.]\w+)*")
-_CUE_WINDOW_WORDS = 4
+# How far a cue reaches: it ends among the last six words before a match ("mientras se celebraba la
+# reunión Putin-Trump", "as U.S. tries to revive peace talks"); four missed those (version 94).
+_CUE_WINDOW_WORDS = 6
 # A comma, colon or semicolon, or a sentence end (not the dot of a one-letter abbreviation, "u.s.",
 # nor the last dot of a dotted one, "ee.uu.")
 _CLAUSE_MARK = re.compile(r"[,:;]|(?<!\b\w)(?<!\.\w\w)[.!?](?=\s|$)")

@@ -2601,7 +2601,7 @@ def test_an_assassination_in_a_headline_makes_talks_in_its_summary_the_setting(p
 @pytest.mark.parametrize(
     "title",
     [
-        "As Russia and Ukraine sign energy and Black Sea agreements, drones rain down on Ukrainian cities",
+        "Russia and Ukraine sign energy and Black Sea agreements, US says",
         "Ursula von der Leyen arrives in Paris for the meeting of European leaders on security and defense of Ukraine",
     ],
 )
@@ -2639,3 +2639,46 @@ def test_an_advance_before_the_alaska_summit_is_a_front_line_report(profile: Top
     )
     assert "battlefield" in rel.matches
     assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # round yc: "as" and "paralelo a" beside a strike, and a cue six words before the talks
+        ("Russian Strikes Kill 20 as Ukraine Attempts to Revive Peace Process", ""),
+        ("Russia pummels Ukraine with drones, killing at least 25 as U.S. tries to revive peace talks", ""),
+        ("Paralelo a cumbre Trump-Putin, más de 100 ataques con drones entre Rusia y Ucrania", ""),
+        ("Rusia lanzó 85 drones y un misil contra Ucrania mientras se celebraba la reunión Putin-Trump", ""),
+        ("Angeblicher russischer Durchbruch in Ostukraine vor Alaska-Gipfel", "Russische Truppen seien vorgestoßen."),
+    ],
+)
+def test_talks_named_as_the_time_of_a_strike_or_an_advance_are_its_setting(
+    profile: TopicProfile, title: str, description: str
+) -> None:
+    rel = score_text(profile, title, None, description)
+    assert any("background" in m.get("discounted", {}) for m in rel.matches.values())
+    assert not rel.relevant
+
+
+def test_as_with_no_other_news_leaves_the_talks_the_subject(profile: TopicProfile) -> None:
+    # "as" is a setting cue: it marks the setting only beside a strike or another kind of news
+    rel = score_text(profile, "Zelensky flies to Geneva as peace talks resume", None)
+    assert not any("background" in m.get("discounted", {}) for m in rel.matches.values())
+    assert rel.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # round yc: Trump's envoy, meetings and calls named with "Donald" or "із", truces by their terms
+        ("Pioggia droni e missili sull'Ucraina, l'inviato Trump atteso", "Proseguono i contatti con Mosca."),
+        ("Aliados europeos acompañarán a Volodímir Zelenski en su reunión con Donald Trump", ""),
+        ('Трамп заявив про "дуже хорошу розмову" із Зеленським', ""),
+        ('Guerra Ucraina Russia, il Cremlino: "Stop ad attacchi fino a domenica solo su Kiev"', ""),
+        ("Ucraina, Trump dice di aver convinto Putin a uno stop ai bombardamenti", ""),
+        ("Trump zwrócił się do Putina. Zgodził się nie strzelać przez tydzień na Ukrainie", ""),
+        ("Trump pisze o konieczności zawarcia porozumienia ws. wojny w Ukrainie", ""),
+    ],
+)
+def test_the_terms_added_in_round_yc(profile: TopicProfile, title: str, description: str) -> None:
+    assert score_text(profile, title, None, description).relevant
