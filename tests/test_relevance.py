@@ -2683,3 +2683,27 @@ def test_as_with_no_other_news_leaves_the_talks_the_subject(profile: TopicProfil
 )
 def test_the_terms_added_in_round_yc(profile: TopicProfile, title: str, description: str) -> None:
     assert score_text(profile, title, None, description).relevant
+
+
+def test_a_large_attack_hours_after_a_meeting_has_it_as_its_setting(profile: TopicProfile) -> None:
+    # round yd: "Großangriffe" is a strike word, so "Stunden nach" marks the meeting as the setting
+    rel = score_text(
+        profile,
+        "Russland startet wenige Stunden nach dem Treffen zwischen Trump und Selenskyj Großangriffe",
+        None,
+        "Russland hat in der Nacht einen Großangriff auf Krementschuk gestartet.",
+    )
+    assert "background" in rel.matches["zelensky_meetings"]["discounted"]
+    assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Zelensky: gli Usa vogliono che la guerra finisca entro l'inizio dell'estate",
+        "Ucraina, attacchi su Kharkiv: Zelensky prepara elezioni e referendum pace",
+        "US wants the war in Ukraine to end by June, Zelensky says",
+    ],
+)
+def test_the_terms_added_in_round_yd(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
