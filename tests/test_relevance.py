@@ -2708,3 +2708,16 @@ def test_a_large_attack_hours_after_a_meeting_has_it_as_its_setting(profile: Top
 )
 def test_the_terms_added_in_round_yd(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round ye: a pause in attacks, a suspension of strikes, "Russia demands"
+        "Trump: Putin stimmt Pause für Angriffe auf ukrainische Städte zu",
+        "Ukraine : Vladimir Poutine dit être prêt à suspendre certaines frappes si Kiev organise une élection",
+        "Doroczne przemówienie Putina o wojnie w Ukrainie. Rosja żąda, Rosja się domaga",
+    ],
+)
+def test_the_terms_added_in_round_ye(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
