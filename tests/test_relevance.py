@@ -2722,3 +2722,16 @@ def test_the_terms_added_in_round_yd(profile: TopicProfile, title: str) -> None:
 )
 def test_the_terms_added_in_round_ye(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round yf: leaders named with their first names, Russia's demand to leave Donbas
+        "Guerra Rusia Ucrania: Donald Trump y Vladimir Putin sostienen llamada pero no hay avances",
+        "Дональд Трамп провел телефонный разговор с Владимиром Зеленским",
+        "Трамп заявил, что Путин все еще требует выхода Украины из Донбасса",
+    ],
+)
+def test_the_terms_added_in_round_yf(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
