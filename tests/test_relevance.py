@@ -2703,36 +2703,19 @@ def test_a_large_attack_hours_after_a_meeting_has_it_as_its_setting(profile: Top
 @pytest.mark.parametrize(
     "title",
     [
+        # round yd: the war ending by a date, "referendum pace"
         "Zelensky: gli Usa vogliono che la guerra finisca entro l'inizio dell'estate",
         "Ucraina, attacchi su Kharkiv: Zelensky prepara elezioni e referendum pace",
         "US wants the war in Ukraine to end by June, Zelensky says",
-    ],
-)
-def test_the_terms_added_in_round_yd(profile: TopicProfile, title: str) -> None:
-    assert score_text(profile, title, None).relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
         # round ye: a pause in attacks, a suspension of strikes, "Russia demands"
         "Trump: Putin stimmt Pause für Angriffe auf ukrainische Städte zu",
         "Ukraine : Vladimir Poutine dit être prêt à suspendre certaines frappes si Kiev organise une élection",
         "Doroczne przemówienie Putina o wojnie w Ukrainie. Rosja żąda, Rosja się domaga",
-    ],
-)
-def test_the_terms_added_in_round_ye(profile: TopicProfile, title: str) -> None:
-    assert score_text(profile, title, None).relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
         # round yf: leaders named with their first names, Russia's demand to leave Donbas
         "Guerra Rusia Ucrania: Donald Trump y Vladimir Putin sostienen llamada pero no hay avances",
         "Дональд Трамп провел телефонный разговор с Владимиром Зеленским",
         "Трамп заявил, что Путин все еще требует выхода Украины из Донбасса",
     ],
 )
-def test_the_terms_added_in_round_yf(profile: TopicProfile, title: str) -> None:
+def test_the_terms_added_in_rounds_yd_to_yf(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
