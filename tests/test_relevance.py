@@ -2720,3 +2720,45 @@ def test_a_large_attack_hours_after_a_meeting_has_it_as_its_setting(profile: Top
 )
 def test_the_terms_added_in_rounds_yd_to_yf(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # round yh: "before" and its kin are the setting beside a strike, a strike verb in the past
+        ("Rusia atacó Kiev antes de reunión clave entre Zelenskiy y Trump", ""),
+        ("Russia pounds Kyiv with drones before key Trump-Zelensky meeting", ""),
+        ("Frappes russes sur Kyiv avant la rencontre entre Zelensky et Trump", ""),
+        ("Droni russi su Kiev prima di un incontro tra Zelensky e Trump", ""),
+        (
+            "Ukraińcy zaatakowali ważny zakład w Rosji",
+            "W piątek na Alasce Donald Trump ma się spotkać z Władimirem Putinem, by omówić sposoby zakończenia "
+            "wojny na Ukrainie.",
+        ),
+    ],
+)
+def test_talks_named_as_what_comes_after_a_strike_are_its_setting(
+    profile: TopicProfile, title: str, description: str
+) -> None:
+    rel = score_text(profile, title, None, description or None)
+    assert any(m.get("discounted") for m in rel.matches.values() if isinstance(m, dict))
+    assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # "before" is a setting cue only: with no strike or other news the talks stay the subject
+        "Kiev pide a Moscú conocer sus condiciones antes de segunda reunión",
+        "Zelensky wants security guarantees before any ceasefire with Russia",
+        # round yh: a deadline for the war's end, a meeting in the gerund, headline-style "garanzie
+        # sicurezza", Kyiv giving up Donbas and a cessation of fighting
+        "Trump sets new deadline for end to Ukraine war",
+        "Trump afirma que no quiere perder su tiempo reuniéndose con Putin sin un acuerdo sobre Ucrania",
+        "Negoziati Berlino Ucraina, Zelensky: rinuncia Nato, garanzie sicurezza",
+        "Отказ Киева от Донбасса и прекращение боев: главное к вечеру",
+        "Відмова України від Донбасу: що пропонують у Вашингтоні",
+    ],
+)
+def test_the_terms_added_in_round_yh(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
