@@ -2763,3 +2763,24 @@ def test_talks_named_as_what_comes_after_a_strike_are_its_setting(
 )
 def test_the_terms_added_in_round_yh(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round yi: Trump speaking with Putin (verbs), a meeting with Trump with words between (uk),
+        # the conflict's solution, a pause in air raids (pl), talks "ws." ending the war, ceding all
+        # of Donbas in any form of "поступитися", Trump stopping the war
+        "Trump hat ein langes Telefongespräch mit Putin begonnen",
+        "Трамп заявив про намір поговорити з Путіним",
+        "Putin: Trump sta sinceramente cercando una soluzione al conflitto",
+        "Trump poprosił Putina, by przerwał naloty",
+        "Зеленський: готуємось до зустрічі в понеділок із Трампом",
+        "Путін досі хоче, аби Україна поступилася контролем над усім Донбасом",
+        "Rozmowy ws. zakończenia wojny w Ukrainie. Trump zabrał głos",
+        "Ucraina, Zelensky: Trump potrà fermare guerra",
+        "Trump says only he can stop the war in Ukraine",
+    ],
+)
+def test_the_terms_added_in_round_yi(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
