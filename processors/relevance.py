@@ -103,7 +103,7 @@ _QUOTES = str.maketrans({c: " " for c in '«»“”„‟"‹›'})
 
 def _fold(text: str) -> str:
     text = _US.sub(lambda m: "U.S.A." if m.group(1) else "U.S.", unicodedata.normalize("NFKC", text))
-    return text.casefold().replace("’", "'").replace("ё", "е").translate(_QUOTES)
+    return text.casefold().replace("’", "'").replace("ё", "е").replace("ґ", "г").translate(_QUOTES)
 
 
 # A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same clause (no comma or

@@ -2785,3 +2785,37 @@ def test_the_terms_added_in_round_yh(profile: TopicProfile, title: str) -> None:
 )
 def test_the_terms_added_in_round_yi(profile: TopicProfile, title: str) -> None:
     assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # round yj: "ґ" reads as "г" ("ґарантії безпеки"), Trump asking Putin to refrain from
+        # strikes, "sabotaging peace", "the American president" as the US beside the talks (uk)
+        ("Зеленський окреслив ґарантії безпеки для України", ""),
+        ("Трамп попросив Путіна утриматися від обстрілів України на тиждень", ""),
+        ("Ucraina, Trump: gli europei sabotano la pace", ""),
+        (
+            "Ми домовилися про багато питань: Трамп поділився враженнями",
+            "На Алясці відбулась зустріч Дональда Трампа і Володимира Путіна. Американський президент "
+            "висловив перше враження від перемовин.",
+        ),
+    ],
+)
+def test_the_terms_added_in_round_yj(profile: TopicProfile, title: str, description: str) -> None:
+    assert score_text(profile, title, None, description or None).relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round yj: "en plein" (masculine) and "on the night of" the talks beside a strike
+        "En plein sommet Trump-Poutine, la Russie a envoyé 85 drones sur l'Ukraine",
+        "У ніч переговорів на Алясці Росія запустила по Україні 85 дронів",
+        "On the night of the Alaska summit Russia launched 85 drones at Ukraine",
+    ],
+)
+def test_a_strike_during_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
+    assert not rel.relevant
