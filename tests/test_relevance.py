@@ -2820,3 +2820,34 @@ def test_a_strike_during_the_talks_has_them_as_its_setting(profile: TopicProfile
     rel = score_text(profile, title, None)
     assert any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
     assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round yk: "Friedenspläne", the Ukraine talks beside the Iran war (iran_war gives way to
+        # them), Trump "зателефонує" Putin, giving up Crimea (fr)
+        "Trump, Selenskij, seltene Erden, Friedenspläne",
+        "Nach Iran-Krieg-Verzögerung: USA schlagen neuen Termin für Ukraine-Gespräche vor",
+        "Трамп сьогодні зателефонує Путіну: що відомо",
+        "Trump : Zelensky est prêt à abandonner la Crimée",
+    ],
+)
+def test_the_terms_added_in_round_yk(profile: TopicProfile, title: str) -> None:
+    assert score_text(profile, title, None).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "group"),
+    [
+        # round yk: "during", "vísperas" and "a pocas horas del" beside a strike; troops sent to Russia
+        ("Rusia lanza un ataque masivo de drones contra Ucrania durante negociaciones diplomáticas", "direct_talks"),
+        ("Rusia bombardea Kiev vísperas reunión Trump Zelenski", "direct_talks"),
+        ("Nuevo ataque de Rusia a Kiev a pocas horas del encuentro entre Zelenski y Trump", "zelensky_meetings"),
+        ("La Corea del Nord conferma per la prima volta l'invio di truppe in Russia", "north_korean_troops"),
+    ],
+)
+def test_the_setting_and_look_alikes_of_round_yk(profile: TopicProfile, title: str, group: str) -> None:
+    rel = score_text(profile, title, None)
+    assert group in rel.matches
+    assert not rel.relevant
