@@ -2852,3 +2852,34 @@ def test_the_setting_and_look_alikes_of_round_yk(profile: TopicProfile, title: s
     rel = score_text(profile, title, None)
     assert group in rel.matches
     assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # round yl: "closer to the end of the war", foreign soldiers as legitimate targets "of
+        # attack" (pl: the strike word inside the phrase does not count), sending one's soldiers
+        ("«Мы приблизились к возможному окончанию войны» — Зеленский", ""),
+        (
+            'Takiej groźby wobec Zachodu jeszcze nie było. "To będą pełnoprawne cele ataku"',
+            "Putin zapowiedział, że każdy obcy żołnierz w Ukrainie zostanie uznany za pełnoprawny cel ataku.",
+        ),
+        ("Германия отказалась обсуждать отправку своих военных на Украину", ""),
+    ],
+)
+def test_the_terms_added_in_round_yl(profile: TopicProfile, title: str, description: str) -> None:
+    assert score_text(profile, title, None, description or None).relevant
+
+
+def test_us_support_alone_is_not_a_backstop(profile: TopicProfile) -> None:
+    # round yl: "wsparcie USA" (and "soutien américain", "підтримка США", ...) is US aid, as in
+    # English; a US guarantee stays the backstop
+    rel = score_text(profile, "Zełenski: pozytywny sygnał od Trumpa ws. wsparcia USA", None)
+    assert "us_backstop" not in rel.matches
+    assert "us_backstop" in score_text(profile, "Zełenski chce gwarancji USA dla sił rozjemczych", None).matches
+
+
+def test_a_strike_verb_hours_after_the_talks_has_them_as_its_setting(profile: TopicProfile) -> None:
+    rel = score_text(profile, "Russia Bombs Ukraine Hours After Trump Discusses Ceasefire Plan with Putin", None)
+    assert "background" in rel.matches["ceasefire_talks"]["discounted"]
+    assert not rel.relevant
