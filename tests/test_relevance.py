@@ -2884,3 +2884,25 @@ def test_a_strike_verb_hours_after_the_talks_has_them_as_its_setting(profile: To
     rel = score_text(profile, "Russia Bombs Ukraine Hours After Trump Discusses Ceasefire Plan with Putin", None)
     assert "background" in rel.matches["ceasefire_talks"]["discounted"]
     assert not rel.relevant
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # round ym: a strike "in response to" the talks, or "instead of" a ceasefire, has them as
+        # its setting (setting cues: only beside a strike or other news)
+        "Russia Responds To Washington Talks With Mass Drone And Missile Strikes On Ukraine",
+        "Замість припинення вогню. Удар РФ по Запоріжжю",
+        "Instead of a ceasefire, Russia strikes Zaporizhzhia",
+    ],
+)
+def test_a_strike_in_answer_to_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
+    assert not rel.relevant
+
+
+def test_instead_of_with_no_strike_leaves_the_talks_the_subject(profile: TopicProfile) -> None:
+    rel = score_text(profile, "Zelensky wants security guarantees instead of NATO membership", None)
+    assert not any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
+    assert rel.relevant
