@@ -450,7 +450,17 @@ def test_seed_article_is_relevant(profile: TopicProfile) -> None:
     rel = score_text(profile, title, body)
     assert rel.relevant
     assert rel.score >= profile.threshold
-    for tag in ("coalition-of-the-willing", "security-guarantees", "air-policing", "naval-demining"):
+    # the seed is about all of these; "soutien américain ... couverture aérienne" is the US backstop
+    for tag in (
+        "coalition-of-the-willing",
+        "security-guarantees",
+        "reassurance-force",
+        "air-policing",
+        "naval-demining",
+        "us-backstop",
+        "nato-membership",
+        "ceasefire-negotiations",
+    ):
         assert tag in rel.tags
     assert "title" in rel.matches["coalition_of_the_willing"]
     assert "text" in rel.matches["security_guarantees"]
