@@ -2731,7 +2731,8 @@ def test_the_terms_added_in_rounds_yd_to_yf(profile: TopicProfile, title: str) -
 @pytest.mark.parametrize(
     ("title", "description"),
     [
-        # round yh: "before" and its kin are the setting beside a strike, a strike verb in the past
+        # round yh: "before" and its kin beside a strike, a strike verb in the past (pl: the talks in
+        # the summary under a strike headline)
         ("Rusia atacó Kiev antes de reunión clave entre Zelenskiy y Trump", ""),
         ("Russia pounds Kyiv with drones before key Trump-Zelensky meeting", ""),
         ("Frappes russes sur Kyiv avant la rencontre entre Zelensky et Trump", ""),
@@ -2741,9 +2742,19 @@ def test_the_terms_added_in_rounds_yd_to_yf(profile: TopicProfile, title: str) -
             "W piątek na Alasce Donald Trump ma się spotkać z Władimirem Putinem, by omówić sposoby zakończenia "
             "wojny na Ukrainie.",
         ),
+        # round yj: "en plein" (masculine) and "on the night of" the talks
+        ("En plein sommet Trump-Poutine, la Russie a envoyé 85 drones sur l'Ukraine", ""),
+        ("У ніч переговорів на Алясці Росія запустила по Україні 85 дронів", ""),
+        ("On the night of the Alaska summit Russia launched 85 drones at Ukraine", ""),
+        # round yl: "bombs" is a strike verb, so "hours after" marks the talks as the setting
+        ("Russia Bombs Ukraine Hours After Trump Discusses Ceasefire Plan with Putin", ""),
+        # round ym: a strike "in response to" the talks, or "instead of" a ceasefire
+        ("Russia Responds To Washington Talks With Mass Drone And Missile Strikes On Ukraine", ""),
+        ("Замість припинення вогню. Удар РФ по Запоріжжю", ""),
+        ("Instead of a ceasefire, Russia strikes Zaporizhzhia", ""),
     ],
 )
-def test_talks_named_as_what_comes_after_a_strike_are_its_setting(
+def test_talks_named_as_the_time_of_a_strike_are_its_setting_rounds_yh_to_ym(
     profile: TopicProfile, title: str, description: str
 ) -> None:
     rel = score_text(profile, title, None, description or None)
@@ -2754,46 +2765,40 @@ def test_talks_named_as_what_comes_after_a_strike_are_its_setting(
 @pytest.mark.parametrize(
     "title",
     [
-        # "before" is a setting cue only: with no strike or other news the talks stay the subject
+        # setting cues mark the setting only beside a strike or other news
         "Kiev pide a Moscú conocer sus condiciones antes de segunda reunión",
         "Zelensky wants security guarantees before any ceasefire with Russia",
-        # round yh: a deadline for the war's end, a meeting in the gerund, headline-style "garanzie
-        # sicurezza", Kyiv giving up Donbas and a cessation of fighting
-        "Trump sets new deadline for end to Ukraine war",
-        "Trump afirma que no quiere perder su tiempo reuniéndose con Putin sin un acuerdo sobre Ucrania",
-        "Negoziati Berlino Ucraina, Zelensky: rinuncia Nato, garanzie sicurezza",
-        "Отказ Киева от Донбасса и прекращение боев: главное к вечеру",
-        "Відмова України від Донбасу: що пропонують у Вашингтоні",
+        "Zelensky wants security guarantees instead of NATO membership",
     ],
 )
-def test_the_terms_added_in_round_yh(profile: TopicProfile, title: str) -> None:
-    assert score_text(profile, title, None).relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
-        # round yi: Trump speaking with Putin (verbs), a meeting with Trump with words between (uk),
-        # the conflict's solution, a pause in air raids (pl), talks "ws." ending the war, ceding all
-        # of Donbas in any form of "поступитися", Trump stopping the war
-        "Trump hat ein langes Telefongespräch mit Putin begonnen",
-        "Трамп заявив про намір поговорити з Путіним",
-        "Putin: Trump sta sinceramente cercando una soluzione al conflitto",
-        "Trump poprosił Putina, by przerwał naloty",
-        "Зеленський: готуємось до зустрічі в понеділок із Трампом",
-        "Путін досі хоче, аби Україна поступилася контролем над усім Донбасом",
-        "Rozmowy ws. zakończenia wojny w Ukrainie. Trump zabrał głos",
-        "Ucraina, Zelensky: Trump potrà fermare guerra",
-        "Trump says only he can stop the war in Ukraine",
-    ],
-)
-def test_the_terms_added_in_round_yi(profile: TopicProfile, title: str) -> None:
-    assert score_text(profile, title, None).relevant
+def test_a_setting_cue_with_no_strike_leaves_the_talks_the_subject(profile: TopicProfile, title: str) -> None:
+    rel = score_text(profile, title, None)
+    assert not any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
+    assert rel.relevant
 
 
 @pytest.mark.parametrize(
     ("title", "description"),
     [
+        # round yh: a deadline for the war's end, a meeting in the gerund, headline-style "garanzie
+        # sicurezza", Kyiv giving up Donbas and a cessation of fighting
+        ("Trump sets new deadline for end to Ukraine war", ""),
+        ("Trump afirma que no quiere perder su tiempo reuniéndose con Putin sin un acuerdo sobre Ucrania", ""),
+        ("Negoziati Berlino Ucraina, Zelensky: rinuncia Nato, garanzie sicurezza", ""),
+        ("Отказ Киева от Донбасса и прекращение боев: главное к вечеру", ""),
+        ("Відмова України від Донбасу: що пропонують у Вашингтоні", ""),
+        # round yi: Trump speaking with Putin (verbs), a meeting with Trump with words between (uk),
+        # the conflict's solution, a pause in air raids (pl), talks "ws." ending the war, ceding all
+        # of Donbas in any form of "поступитися", Trump stopping the war
+        ("Trump hat ein langes Telefongespräch mit Putin begonnen", ""),
+        ("Трамп заявив про намір поговорити з Путіним", ""),
+        ("Putin: Trump sta sinceramente cercando una soluzione al conflitto", ""),
+        ("Trump poprosił Putina, by przerwał naloty", ""),
+        ("Зеленський: готуємось до зустрічі в понеділок із Трампом", ""),
+        ("Путін досі хоче, аби Україна поступилася контролем над усім Донбасом", ""),
+        ("Rozmowy ws. zakończenia wojny w Ukrainie. Trump zabrał głos", ""),
+        ("Ucraina, Zelensky: Trump potrà fermare guerra", ""),
+        ("Trump says only he can stop the war in Ukraine", ""),
         # round yj: "ґ" reads as "г" ("ґарантії безпеки"), Trump asking Putin to refrain from
         # strikes, "sabotaging peace", "the American president" as the US beside the talks (uk)
         ("Зеленський окреслив ґарантії безпеки для України", ""),
@@ -2804,40 +2809,24 @@ def test_the_terms_added_in_round_yi(profile: TopicProfile, title: str) -> None:
             "На Алясці відбулась зустріч Дональда Трампа і Володимира Путіна. Американський президент "
             "висловив перше враження від перемовин.",
         ),
-    ],
-)
-def test_the_terms_added_in_round_yj(profile: TopicProfile, title: str, description: str) -> None:
-    assert score_text(profile, title, None, description or None).relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
-        # round yj: "en plein" (masculine) and "on the night of" the talks beside a strike
-        "En plein sommet Trump-Poutine, la Russie a envoyé 85 drones sur l'Ukraine",
-        "У ніч переговорів на Алясці Росія запустила по Україні 85 дронів",
-        "On the night of the Alaska summit Russia launched 85 drones at Ukraine",
-    ],
-)
-def test_a_strike_during_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str) -> None:
-    rel = score_text(profile, title, None)
-    assert any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
-    assert not rel.relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
         # round yk: "Friedenspläne", the Ukraine talks beside the Iran war (iran_war gives way to
         # them), Trump "зателефонує" Putin, giving up Crimea (fr)
-        "Trump, Selenskij, seltene Erden, Friedenspläne",
-        "Nach Iran-Krieg-Verzögerung: USA schlagen neuen Termin für Ukraine-Gespräche vor",
-        "Трамп сьогодні зателефонує Путіну: що відомо",
-        "Trump : Zelensky est prêt à abandonner la Crimée",
+        ("Trump, Selenskij, seltene Erden, Friedenspläne", ""),
+        ("Nach Iran-Krieg-Verzögerung: USA schlagen neuen Termin für Ukraine-Gespräche vor", ""),
+        ("Трамп сьогодні зателефонує Путіну: що відомо", ""),
+        ("Trump : Zelensky est prêt à abandonner la Crimée", ""),
+        # round yl: "closer to the end of the war", foreign soldiers as legitimate targets "of
+        # attack" (pl: the strike word inside the phrase does not count), sending one's soldiers
+        ("«Мы приблизились к возможному окончанию войны» — Зеленский", ""),
+        (
+            'Takiej groźby wobec Zachodu jeszcze nie było. "To będą pełnoprawne cele ataku"',
+            "Putin zapowiedział, że każdy obcy żołnierz w Ukrainie zostanie uznany za pełnoprawny cel ataku.",
+        ),
+        ("Германия отказалась обсуждать отправку своих военных на Украину", ""),
     ],
 )
-def test_the_terms_added_in_round_yk(profile: TopicProfile, title: str) -> None:
-    assert score_text(profile, title, None).relevant
+def test_the_terms_added_in_rounds_yh_to_yl(profile: TopicProfile, title: str, description: str) -> None:
+    assert score_text(profile, title, None, description or None).relevant
 
 
 @pytest.mark.parametrize(
@@ -2854,48 +2843,3 @@ def test_the_setting_and_look_alikes_of_round_yk(profile: TopicProfile, title: s
     rel = score_text(profile, title, None)
     assert group in rel.matches
     assert not rel.relevant
-
-
-@pytest.mark.parametrize(
-    ("title", "description"),
-    [
-        # round yl: "closer to the end of the war", foreign soldiers as legitimate targets "of
-        # attack" (pl: the strike word inside the phrase does not count), sending one's soldiers
-        ("«Мы приблизились к возможному окончанию войны» — Зеленский", ""),
-        (
-            'Takiej groźby wobec Zachodu jeszcze nie było. "To będą pełnoprawne cele ataku"',
-            "Putin zapowiedział, że każdy obcy żołnierz w Ukrainie zostanie uznany za pełnoprawny cel ataku.",
-        ),
-        ("Германия отказалась обсуждать отправку своих военных на Украину", ""),
-    ],
-)
-def test_the_terms_added_in_round_yl(profile: TopicProfile, title: str, description: str) -> None:
-    assert score_text(profile, title, None, description or None).relevant
-
-
-def test_a_strike_verb_hours_after_the_talks_has_them_as_its_setting(profile: TopicProfile) -> None:
-    rel = score_text(profile, "Russia Bombs Ukraine Hours After Trump Discusses Ceasefire Plan with Putin", None)
-    assert "background" in rel.matches["ceasefire_talks"]["discounted"]
-    assert not rel.relevant
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
-        # round ym: a strike "in response to" the talks, or "instead of" a ceasefire, has them as
-        # its setting (setting cues: only beside a strike or other news)
-        "Russia Responds To Washington Talks With Mass Drone And Missile Strikes On Ukraine",
-        "Замість припинення вогню. Удар РФ по Запоріжжю",
-        "Instead of a ceasefire, Russia strikes Zaporizhzhia",
-    ],
-)
-def test_a_strike_in_answer_to_the_talks_has_them_as_its_setting(profile: TopicProfile, title: str) -> None:
-    rel = score_text(profile, title, None)
-    assert any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
-    assert not rel.relevant
-
-
-def test_instead_of_with_no_strike_leaves_the_talks_the_subject(profile: TopicProfile) -> None:
-    rel = score_text(profile, "Zelensky wants security guarantees instead of NATO membership", None)
-    assert not any("background" in m.get("discounted", {}) for m in rel.matches.values() if isinstance(m, dict))
-    assert rel.relevant
