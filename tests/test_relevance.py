@@ -1319,6 +1319,7 @@ def test_web_labels_are_well_formed() -> None:
         "yl",
         "ym",
         "yn",
+        "yo",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
