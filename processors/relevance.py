@@ -91,19 +91,26 @@ class Relevance:
 # "US" and "USA" in capitals are the United States in every language we read; in lower case they
 # are the English pronoun and the Spanish and Italian verb. They are spelled "U.S." and "U.S.A."
 # before case folding, in texts and in terms alike, so a term "US envoy" matches "US envoy" and
-# "U.S. envoy" but never "us".
-_US = re.compile(r"(?<![\w.])US(A)?(?!\w)")
+# "U.S. envoy" but never "us". The same for the Romanian "SUA" (Italian "sua" is "his") and the
+# Dutch "VS" (English "vs" is "versus").
+_US = re.compile(r"(?<![\w.])(?:USA?|SUA|VS)(?!\w)")
+# Romanian is written with comma-below and cedilla letters alike (ș/ş, ț/ţ) and often without
+# diacritics at all ("garantii de securitate"): both its forms and the bare letters fold to one,
+# in texts and terms alike. No other language of the profile writes ă, ș or ț; â and î fold
+# as well (French "maîtrise" and "maitrise" are then one word too).
+_LETTERS = str.maketrans({"ș": "s", "ş": "s", "ț": "t", "ţ": "t", "ă": "a", "â": "a", "î": "i"})
 
 
 # Quotation marks are spaces to the matcher: a headline quoting part of a phrase ("Trump promised
 # a «long conversation» with Putin", "Ukraine-Krieg „einfrieren“") still names it. One character
 # for one, so offsets stay those of the text.
 _QUOTES = str.maketrans({c: " " for c in '«»“”„‟"‹›'})
+_FOLD_TABLE = {**_QUOTES, **_LETTERS}
 
 
 def _fold(text: str) -> str:
-    text = _US.sub(lambda m: "U.S.A." if m.group(1) else "U.S.", unicodedata.normalize("NFKC", text))
-    return text.casefold().replace("’", "'").replace("ё", "е").replace("ґ", "г").translate(_QUOTES)
+    text = _US.sub(lambda m: ".".join(m.group(0)) + ".", unicodedata.normalize("NFKC", text))
+    return text.casefold().replace("’", "'").replace("ё", "е").replace("ґ", "г").translate(_FOLD_TABLE)
 
 
 # A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same clause (no comma or

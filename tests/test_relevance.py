@@ -1320,6 +1320,7 @@ def test_web_labels_are_well_formed() -> None:
         "ym",
         "yn",
         "yo",
+        "yp",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1338,7 +1339,7 @@ def test_web_labels_are_well_formed() -> None:
     assert {split for split, _, _ in halves} == {"tune", "blind"}
     for (_, lang, label), n in halves.items():
         assert abs(n - halves[("blind" if _ == "tune" else "tune", lang, label)]) <= 1, (lang, label)
-    assert {r["language"] for r in rows} == {"en", "fr", "de", "uk", "ru", "pl", "it", "es"}
+    assert {r["language"] for r in rows} == {"en", "fr", "de", "uk", "ru", "pl", "it", "es", "nl", "pt", "ro", "cs"}
     assert {r["label"] for r in rows} == {"core", "related", "other"}
     assert all(r["url"].startswith(("http://", "https://")) for r in rows)
     # a label's publication date, when its labeller read one (from round zzm on)
@@ -1768,7 +1769,7 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     with pytest.raises(SystemExit, match="already"):
         rounds.record("k", out, labels)
     prompts = rounds.write_prompts("k", out)
-    assert len(prompts) == 8
+    assert len(prompts) == len(rounds.LANGUAGES) == 14
     text = (out / "prompt_pl.md").read_text(encoding="utf-8")
     assert "Polish" in text and "k_pl.jsonl" in text and "at most 25 search calls" in text
     placeholders = ("LANGCODE", "LANGNAME", "OUTDIR", "REPO/", "SEARCHES", "ITEMS", "ANGLE", "SCRATCH", "OUTFILE")
@@ -1793,7 +1794,10 @@ def test_web_round_tooling_merges_new_urls_and_records_labels_only(tmp_path: Pat
     assert '"id": "m-de-001"' in (out / "prompt_de.md").read_text(encoding="utf-8")
     assert "in their own files" not in (out / "prompt_de.md").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="unknown language"):
-        rounds.write_prompts("m", out, languages=["pt"])
+        rounds.write_prompts("m", out, languages=["xx"])
+    # an angle may name the labeller's language
+    rounds.write_prompts("n", out, languages=["nl"], angle="The first round in LANGNAME.")
+    assert "\nThe first round in Dutch.\n" in (out / "prompt_nl.md").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="at most 3 labellers"):
         rounds.write_prompts("m", out, languages=["pl"], extra=[("pl", "")] * 3)
 

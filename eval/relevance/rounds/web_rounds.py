@@ -62,6 +62,12 @@ LANGUAGES = {
     "pl": "Polish",
     "it": "Italian",
     "es": "Spanish",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "cs": "Czech",
+    "sv": "Swedish",
+    "tr": "Turkish",
 }
 _ROUND = re.compile(r"^[a-z]{1,3}$")
 
@@ -123,8 +129,10 @@ def write_prompts(
         text = text.replace("SEARCHES", str(searches)).replace("ITEMS", items)
         text = text.replace("LANGCODE", code).replace("LANGNAME", LANGUAGES[code])
         text = text.replace("ROUND", round_id).replace("OUTDIR", str(outdir)).replace("REPO", str(REPO))
-        # the angle last: its words are the round's own and are not placeholders
-        text = text.replace("ANGLE\n", f"\n{labeller_angle.strip()}\n" if labeller_angle.strip() else "")
+        # the angle last: its words are the round's own and are not placeholders, except the
+        # language's name ("the first round in LANGNAME")
+        own = labeller_angle.strip().replace("LANGNAME", LANGUAGES[code])
+        text = text.replace("ANGLE\n", f"\n{own}\n" if own else "")
         path = outdir / f"prompt_{code}{suffix}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
