@@ -388,7 +388,7 @@ class GoogleNewsEdition(_Strict):
     language: str
     hl: str
     gl: str = Field(pattern=r"^[A-Z]{2}$")
-    ceid: str = Field(pattern=r"^[A-Z]{2}:[A-Za-z-]{2,8}$")
+    ceid: str = Field(pattern=r"^[A-Z]{2}:[A-Za-z0-9-]{2,8}$")
     timezone: str = "UTC"
     # Phrases searched besides the whole-word terms of ``search.groups`` in this language
     # (needed where those terms are stems like ``гаранті* безпеки``: Google matches words).

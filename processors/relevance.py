@@ -110,7 +110,9 @@ _FOLD_TABLE = {**_QUOTES, **_LETTERS}
 
 def _fold(text: str) -> str:
     text = _US.sub(lambda m: ".".join(m.group(0)) + ".", unicodedata.normalize("NFKC", text))
-    return text.casefold().replace("’", "'").replace("ё", "е").replace("ґ", "г").translate(_FOLD_TABLE)
+    folded = text.casefold().replace("’", "'").replace("ё", "е").replace("ґ", "г").translate(_FOLD_TABLE)
+    # Turkish capital "İ" case-folds to "i" and a combining dot ("İstanbul" -> "i̇stanbul")
+    return folded.replace("i\u0307", "i")
 
 
 # A ``...`` word in a term stands for up to ``_GAP_WORDS`` words of the same clause (no comma or
