@@ -68,6 +68,10 @@ LANGUAGES = {
     "cs": "Czech",
     "sv": "Swedish",
     "tr": "Turkish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "sk": "Slovak",
 }
 _ROUND = re.compile(r"^[a-z]{1,3}$")
 
