@@ -121,6 +121,8 @@ def test_coalition_inflections(profile: TopicProfile, title: str, term: str) -> 
         ("Ukrainan rauhanneuvottelut jatkuvat Genevessä", "", "ceasefire-negotiations"),
         ("Koalícia ochotných rokovala o bezpečnostných zárukách pre Ukrajinu", "", "security-guarantees"),
         ("Mierové rokovania o Ukrajine pokračujú v Ženeve", "", "ceasefire-negotiations"),
+        ("Rusland og Ukraine enige om ikke at angribe energi-infrastruktur", "", "ceasefire-negotiations"),
+        ("Zelenskyj møter Trump i Washington om en fredsløsning for Ukraina", "", "summits-declarations"),
     ],
 )
 def test_the_newer_languages_name_the_story(profile: TopicProfile, title: str, description: str, tag: str) -> None:
@@ -191,6 +193,9 @@ def test_a_slovak_meeting_is_not_a_clash_and_trump_declines_in_finnish(profile: 
     assert "battlefield" not in rel.matches
     assert rel.relevant
     # Finnish inflects the name: "Trumpin ja Zelenskyin tapaaminen" is a Trump-Zelensky meeting
+    # and its plurals change the stem: "neuvottelija" (negotiator), "neuvottelijoita" (negotiators)
+    roles = score_text(profile, "Ukrainan neuvottelijoita tavattiin Berliinissä", None)
+    assert roles.matches["negotiator_roles"]["title"] == ["neuvottelijoita"]
     meeting = score_text(profile, "Trumpin ja Zelenskyin tapaaminen Washingtonissa", None)
     assert meeting.matches["trump"]["title"] == ["trumpin"]
     assert "zelensky_meetings" in meeting.matches
@@ -1471,6 +1476,7 @@ def test_web_labels_are_well_formed() -> None:
         "yr",
         "ys",
         "yt",
+        "yu",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
