@@ -1477,6 +1477,7 @@ def test_web_labels_are_well_formed() -> None:
         "ys",
         "yt",
         "yu",
+        "yv",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
