@@ -96,8 +96,9 @@ class Relevance:
 _US = re.compile(r"(?<![\w.])(?:USA?|SUA|VS)(?!\w)")
 # Romanian is written with comma-below and cedilla letters alike (ș/ş, ț/ţ) and often without
 # diacritics at all ("garantii de securitate"): both its forms and the bare letters fold to one,
-# in texts and terms alike. No other language of the profile writes ă, ș or ț; â and î fold
-# as well (French "maîtrise" and "maitrise" are then one word too).
+# in texts and terms alike. Other languages lose nothing by it, since their terms fold the same
+# way: Turkish "barış" is matched as "barıs", French "maîtrise" as "maitrise". Evidence strings
+# show the folded form.
 _LETTERS = str.maketrans({"ș": "s", "ş": "s", "ț": "t", "ţ": "t", "ă": "a", "â": "a", "î": "i"})
 
 
