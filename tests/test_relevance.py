@@ -2728,6 +2728,87 @@ def test_look_alikes_found_in_round_za(profile: TopicProfile) -> None:
     assert "other_news" in minerals.matches and not minerals.relevant
 
 
+def _instances(term: str, variant: int) -> str:
+    """A text the term matches: each wildcard given a suffix, each number a number, each gap two
+    words, each "a|b" word one of its alternatives (by ``variant``)."""
+    words = []
+    for word in term.split():
+        if word == "...":
+            words += ["und", "dann"]
+            continue
+        alts = word.split("|")
+        word = alts[variant % len(alts)]
+        word = "-".join(
+            ("30" if piece == "#" else piece[:-1] + "ami" if piece.endswith("*") else piece)
+            for piece in word.split("-")
+        )
+        words.append(word.replace("#", "30"))
+    return " ".join(words)
+
+
+def _plain_matches(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int, str]]:
+    assert pattern is not None
+    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+
+
+def test_the_dispatch_finds_what_each_groups_alternation_finds(profile: TopicProfile) -> None:
+    """`_Dispatch` tries at each word only the terms that begin with its first letters; it must
+    find, group by group, the very matches of one alternation of all the group's terms
+    (``finditer``: leftmost, the group's first term in its longest-first order, no overlaps): on
+    the dev set's headlines and summaries and on texts made of every term of the profile, run
+    together so that terms of one group overlap, nest and abut."""
+    from processors.relevance import _alternation, _Dispatch, _fold
+
+    terms = [[t for ts in g.terms.values() for t in ts] for g in profile.groups]
+    dispatch = _Dispatch(terms)
+    plain = [_alternation(t) for t in terms]
+    texts = [_fold(f"{item.title}. {item.description}") for item in load_dev_set()]
+    every = sorted({_instances(_fold(t), v) for ts in terms for t in ts for v in range(2)})
+    for size, sep in ((7, " "), (11, ", "), (5, "-")):
+        texts += [sep.join(every[i : i + size]) for i in range(0, len(every), size)]
+    wanted = [True] * len(terms)
+    compared = found = 0
+    for text in texts:
+        hits = dispatch.find(text, wanted)
+        for gi, pattern in enumerate(plain):
+            expected = _plain_matches(pattern, text)
+            assert hits.get(gi, []) == expected, (profile.groups[gi].id, text)
+            compared += 1
+            found += bool(expected)
+    assert found > 10_000 and compared > 50 * len(terms)
+    # only the wanted groups are looked for
+    only = [gi == 0 for gi in range(len(terms))]
+    assert set(dispatch.find(texts[-1], only)) <= {0}
+
+
+@pytest.mark.parametrize(
+    ("terms", "text"),
+    [
+        # the group's longest-first order decides between terms at one place
+        (["peace*", "peace talks", "peace talks in *", "talks"], "peace talks in Geneva, peacetalks, peace"),
+        # numbers: a whole word, a hyphen piece, the start of a word ("30denní")
+        (["# point plan*", "#-puntenplan", "#denní příměří"], "the 28 point plan, 28-puntenplan, 30denní příměří"),
+        # a term of one or two letters, at the end of the text
+        (["у|в білому домі", "в", "на*"], "в Білому домі і в"),
+        # a term beginning with something other than a letter: its group keeps its alternation
+        (["-ism", "'s deal", "deal"], "Trump -ism 's deal deal"),
+        # a word start inside a hyphenated or dotted word, and the folded "U.S."
+        (["u.s. envoy*", "envoy", "s-au certat"], "U.S. envoys; the US envoy s-au certat"),
+        (["a ... b", "a"], "a x y b, a b"),
+    ],
+)
+def test_the_dispatch_on_hard_terms(terms: list[str], text: str) -> None:
+    from processors.relevance import _alternation, _Dispatch, _fold
+
+    groups = [terms, terms[::-1], [terms[0]]]
+    dispatch = _Dispatch(groups)
+    folded = _fold(text)
+    hits = dispatch.find(folded, [True] * len(groups))
+    for gi, group in enumerate(groups):
+        assert hits.get(gi, []) == _plain_matches(_alternation(group), folded)
+    assert hits
+
+
 def test_a_profile_object_is_compiled_once_and_a_changed_copy_anew(profile: TopicProfile) -> None:
     """The compiled form is cached by profile object (frozen models), not by a JSON dump per
     call; a copy with other groups or another threshold gets its own."""
