@@ -282,7 +282,8 @@ class TermGroup(_Strict):
 
     A term is a phrase matched case-insensitively on word boundaries; a trailing ``*`` matches
     any word ending (``гаранті* безпеки`` matches every case form of the Ukrainian phrase), a
-    ``#`` word matches a number (``# point plan`` matches "28-point plan"), a ``...`` word
+    ``#`` word matches a number (``# point plan`` matches "28-point plan"; ``#denní`` matches
+    "30denní", a number written together with the word), a ``...`` word
     between two words matches up to five words of the same clause (``pause ... attack* ...
     energy`` matches "pause on attacks on Ukraine's energy"; a colon and a space, a headline's
     speaker mark, may stand at either end of it), and a word ``a|b`` either of its
@@ -506,7 +507,7 @@ def _plain_terms(topic: TopicProfile, group_ids: list[str], language: str) -> li
         if group.id in group_ids:
             for term in group.terms.get(language, []):
                 words = term.split()
-                if "*" not in term and "|" not in term and "#" not in words and "..." not in words and term not in out:
+                if "*" not in term and "|" not in term and "#" not in term and "..." not in words and term not in out:
                     out.append(term)
     return out
 

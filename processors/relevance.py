@@ -136,6 +136,9 @@ def _word_pattern(word: str) -> str:
         return "(?:" + "|".join(_word_pattern(alt) for alt in word.split("|")) + ")"
     if word == "#":
         return r"\d+"
+    if word.startswith("#") and "-" not in word:
+        # a number written together with the word: "#denní" is "30denní"
+        return r"\d+" + _word_pattern(word[1:])
     if "-" in word.strip("-"):
         # "Trump-Putin" also matches "Trump - Putin" and "Trump–Putin"; each piece keeps its own
         # wildcard ("Трамп*-Путін*": "Трампа-Путіна")
@@ -191,7 +194,7 @@ def _word_keys(word: str) -> frozenset[str] | None:
                 return None
             keys |= alt_keys
         return frozenset(keys)
-    if word == "#":
+    if word == "#" or (word.startswith("#") and "-" not in word):
         return frozenset({_DIGIT})
     if "-" in word.strip("-"):
         return _word_keys(word.split("-", maxsplit=1)[0])

@@ -56,6 +56,11 @@ def test_search_sources_are_generated_per_language() -> None:
     # ...and a language whose terms are all stems uses the phrases its edition lists.
     q_uk = parse_qs(urlsplit(generated["search-google-news-uk"].feeds[0].url).query)["q"][0]
     assert '"гарантії безпеки"' in q_uk and "*" not in q_uk
+    # no placeholder reaches a search engine, in any language: "#-puntenplan", "#denní příměří"
+    for src in generated.values():
+        if src.id.startswith("search-google-news-"):
+            query = parse_qs(urlsplit(src.feeds[0].url).query)["q"][0]
+            assert not [mark for mark in ("*", "#", "|", "...") if mark in query], (src.id, query)
     gdelt = generated["search-gdelt"]
     assert gdelt.enabled is False  # optional: off by default
     params = parse_qs(urlsplit(gdelt.feeds[0].url).query)

@@ -2751,6 +2751,14 @@ def _plain_matches(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int
     return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
 
 
+def test_a_number_written_together_with_a_word(profile: TopicProfile) -> None:
+    """``#denní`` is "30denní" (a 30-day truce, one word in Czech); before version 109 a ``#``
+    glued to a word was a literal "#"."""
+    rel = score_text(profile, "Rusko odmítlo 30denní příměří navržené Ukrajinou a USA", None)
+    assert rel.matches["truce_announcements"]["title"] == ["30denní příměří"] and rel.relevant
+    assert "truce_announcements" not in score_text(profile, "Rusko odmítlo denní příměří", None).matches
+
+
 def test_the_dispatch_finds_what_each_groups_alternation_finds(profile: TopicProfile) -> None:
     """`_Dispatch` tries at each word only the terms that begin with its first letters; it must
     find, group by group, the very matches of one alternation of all the group's terms
