@@ -148,6 +148,40 @@ def test_the_newer_languages_know_the_war_and_other_wars(profile: TopicProfile, 
     assert not score_text(profile, title, None).relevant
 
 
+@pytest.mark.parametrize(
+    ("title", "group"),
+    [
+        # profile 110, from round yw (feed-like, nl pt ro cs tr fi sk): words the lists lacked
+        ("Puolustusministerit keskustelevat turvajärjestelyistä Ukrainalle Brysselissä", "security_guarantees"),
+        ("Britannia kokoaa halukkaiden Ukraina-koalitiota Lontoossa", "coalition_of_the_willing"),
+        ("Ukraina ja Venäjä neuvottelevat ensi viikolla sodan lopettamisesta", "ceasefire_talks"),
+        ("Kreml trvá na tom, že Ukrajina musí předat Doněckou oblast", "ceasefire_talks"),
+        ("Evropa podporuje všechny iniciativy vedoucí k ukončení války na Ukrajině", "ceasefire_talks"),
+        ("Rusko slíbilo, že na energetické objekty Ukrajiny nebude útočit", "truce_announcements"),
+        ("Rusi sľúbili, že na energetické zariadenia Ukrajiny nebudú útočiť", "truce_announcements"),
+        ("Rusya ve Ukrayna heyetleri yarın İstanbul'da görüşecek", "direct_talks"),
+        ("Kremlin: Ukrayna ile anlaşma imzalamak için erken", "direct_talks"),
+    ],
+)
+def test_round_yw_words(profile: TopicProfile, title: str, group: str) -> None:
+    rel = score_text(profile, title, None)
+    assert group in rel.matches and rel.relevant, rel.matches
+
+
+def test_a_czech_interview_is_not_talks(profile: TopicProfile) -> None:
+    # profile 110: the singular "rozhovor" is an interview as often as a conversation; the plural,
+    # "rozhovory", is the talks
+    interview = score_text(
+        profile,
+        "Putin v televizi o válce na Ukrajině",
+        None,
+        "Rozhovor odvysílala ruská televize, Putin mluvil o Rusku.",
+    )
+    assert "direct_talks" not in interview.matches and not interview.relevant
+    talks = score_text(profile, "Rozhovory Ruska a Ukrajiny pokračují v Istanbulu", None)
+    assert talks.relevant and any("rozhovory" in t for m in talks.matches.values() for t in m.get("title", ())), talks
+
+
 def test_romanian_letters_fold_to_one_form(profile: TopicProfile) -> None:
     # comma-below, cedilla and no diacritics at all are one spelling to the matcher
     for title in (
