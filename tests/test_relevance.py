@@ -161,9 +161,16 @@ def test_the_newer_languages_know_the_war_and_other_wars(profile: TopicProfile, 
         ("Rusi sľúbili, že na energetické zariadenia Ukrajiny nebudú útočiť", "truce_announcements"),
         ("Rusya ve Ukrayna heyetleri yarın İstanbul'da görüşecek", "direct_talks"),
         ("Kremlin: Ukrayna ile anlaşma imzalamak için erken", "direct_talks"),
+        # profile 111, from round yx: the peace "framework" (Geneva, November 2025) in every language,
+        # and a multinational force with "Ukraine" between its words (Turkish "güç" -> "gücü")
+        ("USA a Ukrajina slibují aktualizovaný mírový rámec pro Ukrajinu", "ceasefire_talks"),
+        ("Les États-Unis et l'Ukraine s'accordent sur un cadre de paix actualisé", "ceasefire_talks"),
+        ("USA und Ukraine einigen sich auf einen Friedensrahmen", "ceasefire_talks"),
+        ("EE.UU. y Ucrania pactan un marco de paz renovado", "ceasefire_talks"),
+        ("Zelenskiy: Avrupa öncülüğünde çok uluslu Ukrayna gücü kurulacak", "reassurance_force"),
     ],
 )
-def test_round_yw_words(profile: TopicProfile, title: str, group: str) -> None:
+def test_words_rounds_yw_and_yx_taught(profile: TopicProfile, title: str, group: str) -> None:
     rel = score_text(profile, title, None)
     assert group in rel.matches and rel.relevant, rel.matches
 
