@@ -168,9 +168,16 @@ def test_the_newer_languages_know_the_war_and_other_wars(profile: TopicProfile, 
         ("USA und Ukraine einigen sich auf einen Friedensrahmen", "ceasefire_talks"),
         ("EE.UU. y Ucrania pactan un marco de paz renovado", "ceasefire_talks"),
         ("Zelenskiy: Avrupa öncülüğünde çok uluslu Ukrayna gücü kurulacak", "reassurance_force"),
+        # profile 112, from round yy (the eight first languages): a leader's conditions for the end of
+        # the war; calls with Putin in the forms "поговорю" and "говорил", a first name between
+        ("L'Ukraine pose des conditions pour la fin du conflit", "ceasefire_talks"),
+        ("Zelensky sets out conditions for an end to the war", "ceasefire_talks"),
+        ("Selenskyj nennt Bedingungen für ein Kriegsende", "ceasefire_talks"),
+        ("«Я знову поговорю з Володимиром Путіним» – Макрон про мир в Україні", "calls_with_putin"),
+        ("Трамп рассказал, что говорил с Путиным об Украине", "calls_with_putin"),
     ],
 )
-def test_words_rounds_yw_and_yx_taught(profile: TopicProfile, title: str, group: str) -> None:
+def test_words_the_latest_rounds_taught(profile: TopicProfile, title: str, group: str) -> None:
     rel = score_text(profile, title, None)
     assert group in rel.matches and rel.relevant, rel.matches
 
