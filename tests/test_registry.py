@@ -30,6 +30,11 @@ def test_registry_covers_the_story() -> None:
     assert {s.id for s in outlets} >= NAMED
     languages = {lang for s in live for lang in s.languages}
     assert {"en", "fr", "de", "uk", "ru", "pl", "it", "es"} <= languages
+    # every language of the topic profile has outlets of its own, not only a Google News edition
+    topic = load_topic(TOPIC)
+    profile_languages = {lang for g in topic.groups for lang in g.terms if lang != "any"}
+    assert len(profile_languages) >= 18
+    assert profile_languages <= {lang for s in outlets for lang in s.languages}
     for src in outlets:
         assert src.country and re.fullmatch(r"[A-Z]{2}", src.country), src.id
         assert src.timezone and src.politeness.delay >= 2.0, src.id

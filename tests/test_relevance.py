@@ -1526,6 +1526,9 @@ def test_web_labels_are_well_formed() -> None:
         "yt",
         "yu",
         "yv",
+        "yw",
+        "yx",
+        "yy",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1538,6 +1541,15 @@ def test_web_labels_are_well_formed() -> None:
     fp = sum(r["label"] != "core" and r["blind"]["relevant"] for r in session)
     fn = sum(r["label"] == "core" and not r["blind"]["relevant"] for r in session)
     assert (len(session), tp, fp, fn) == (1598, 599, 47, 87)
+    # the rounds of profiles 109-111, each recorded with its blind decisions before it was read
+    for round_id, counts in {"yw": (292, 83, 8, 17), "yx": (317, 73, 8, 19), "yy": (307, 79, 20, 21)}.items():
+        one = [r for r in blind if r["round"] == round_id]
+        assert (
+            len(one),
+            sum(r["label"] == "core" and r["blind"]["relevant"] for r in one),
+            sum(r["label"] != "core" and r["blind"]["relevant"] for r in one),
+            sum(r["label"] == "core" and not r["blind"]["relevant"] for r in one),
+        ) == counts, round_id
     # round g was split in two halves, stratified by language and label: tuned on one, scored
     # blind on the other
     halves = Counter((r["split"], r["language"], r["label"]) for r in rows if r["round"] == "g")
