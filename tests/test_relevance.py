@@ -1529,6 +1529,7 @@ def test_web_labels_are_well_formed() -> None:
         "yw",
         "yx",
         "yy",
+        "yz",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1541,8 +1542,13 @@ def test_web_labels_are_well_formed() -> None:
     fp = sum(r["label"] != "core" and r["blind"]["relevant"] for r in session)
     fn = sum(r["label"] == "core" and not r["blind"]["relevant"] for r in session)
     assert (len(session), tp, fp, fn) == (1598, 599, 47, 87)
-    # the rounds of profiles 109-111, each recorded with its blind decisions before it was read
-    for round_id, counts in {"yw": (292, 83, 8, 17), "yx": (317, 73, 8, 19), "yy": (307, 79, 20, 21)}.items():
+    # the rounds of profiles 109-112, each recorded with its blind decisions before it was read
+    for round_id, counts in {
+        "yw": (292, 83, 8, 17),
+        "yx": (317, 73, 8, 19),
+        "yy": (307, 79, 20, 21),
+        "yz": (239, 63, 11, 12),
+    }.items():
         one = [r for r in blind if r["round"] == round_id]
         assert (
             len(one),
