@@ -3143,3 +3143,20 @@ def test_the_setting_and_look_alikes_of_round_yk(profile: TopicProfile, title: s
     rel = score_text(profile, title, None)
     assert group in rel.matches
     assert not rel.relevant
+
+
+def test_the_speed_bench_runs_and_finds_the_same_matches(tmp_path: Path) -> None:
+    """`bench/relevance_speed.py` on the headlines and summaries only (no corpus): it checks that
+    every matcher finds the matches of one `re` alternation per group, and reports the ratio."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("relevance_speed", ROOT / "bench" / "relevance_speed.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    report = bench.run(TOPIC, tmp_path / "no-corpus", rounds=1)
+    rows = report["headlines and summaries"]
+    assert set(rows) == {"newsmon", "re"} and "body texts" not in report
+    assert rows["newsmon"]["texts"] == rows["re"]["texts"] > 1000
+    assert rows["re"]["speedup_vs_re"] == 1.0 and rows["newsmon"]["speedup_vs_re"] > 0
+    assert report["setup"]["groups"] == len(load_topic(TOPIC).groups)
