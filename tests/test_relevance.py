@@ -1530,6 +1530,7 @@ def test_web_labels_are_well_formed() -> None:
         "yx",
         "yy",
         "yz",
+        "xa",
     }
     # from round zp on, each label carries the blind decision of the profile that scored its round
     # once before it was tuned on: the pooled blind numbers of LABELLING.md, recomputed
@@ -1548,6 +1549,7 @@ def test_web_labels_are_well_formed() -> None:
         "yx": (317, 73, 8, 19),
         "yy": (307, 79, 20, 21),
         "yz": (239, 63, 11, 12),
+        "xa": (265, 63, 10, 8),
     }.items():
         one = [r for r in blind if r["round"] == round_id]
         assert (
