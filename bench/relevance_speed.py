@@ -68,6 +68,8 @@ def _matchers(terms: list[list[str]], with_regex: bool) -> dict[str, Callable[[s
         def run(text: str) -> Hits:
             hits: Hits = {}
             for gi, pattern in enumerate(patterns):
+                if pattern is None:  # a group without terms
+                    continue
                 found = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
                 if found:
                     hits[gi] = found
@@ -83,7 +85,7 @@ def _matchers(terms: list[list[str]], with_regex: bool) -> dict[str, Callable[[s
     except ImportError:
         print("regex module not installed: skipped", file=sys.stderr)
     else:
-        matchers["regex"] = alternations([regex.compile(p.pattern) for p in plain if p is not None])
+        matchers["regex"] = alternations([regex.compile(p.pattern) if p is not None else None for p in plain])
     return matchers
 
 
